@@ -39,7 +39,7 @@ def print_rows(
         writer.writerow(columns)
         writer.writerows([[_plain(value) for value in row] for row in rows])
     elif output_format is OutputFormat.json:
-        records = [dict(zip(columns, map(_plain, row))) for row in rows]
+        records = [dict(zip(columns, map(_plain, row), strict=True)) for row in rows]
         sys.stdout.write(json.dumps(records, ensure_ascii=False, indent=2) + "\n")
     else:
         table = Table(title=title, show_lines=False)
