@@ -15,14 +15,15 @@ from pipeline.errors import SqlFileError
 from pipeline.resources import sql_dir
 
 # Lower layers first; a file may only read its own layer or a lower one.
-LAYERS = ("meta", "raw", "staging", "intermediate", "marts", "eval")
-LOAD_LAYERS = ("meta", "raw", "staging")
+LAYERS = ("meta", "raw", "app", "staging", "intermediate", "marts", "eval")
+# `app` holds what users create in WatchIt (sign-ups, their ratings); a reload carries it over.
+LOAD_LAYERS = ("meta", "raw", "app", "staging")
 BUILD_LAYERS = ("intermediate", "marts")
 
 _COMMENTS_AND_STRINGS = re.compile(r"/\*.*?\*/|--[^\n]*|'(?:[^']|'')*'", re.DOTALL)
 _REFERENCE = re.compile(r"\b(" + "|".join(LAYERS) + r")\.([a-z_][a-z0-9_]*)\b", re.IGNORECASE)
 
-__all__ = ["SqlFileError", "SqlObject", "Audit", "ordered_objects", "audits", "references"]
+__all__ = ["SqlFileError", "SqlObject", "Audit", "ordered_objects", "audits", "references", "query"]
 
 
 @dataclass(frozen=True)
@@ -114,3 +115,12 @@ def audits() -> tuple[Audit, ...]:
         )
         found.append(Audit(path.stem, query, references(text)))
     return tuple(found)
+
+
+@cache
+def query(name: str) -> str:
+    """Text of `sql/queries/<name>.sql`: a parametrised SELECT that Python runs with `?` or `$name` values."""
+    path = sql_dir() / "queries" / f"{name}.sql"
+    if not path.is_file():
+        raise SqlFileError(f"query file sql/queries/{name}.sql does not exist")
+    return path.read_text(encoding="utf-8")
