@@ -59,8 +59,10 @@ def object_exists(con: duckdb.DuckDBPyConnection, qualified_name: str) -> bool:
     schema, name = qualified_name.split(".", 1)
     row = con.execute(
         "select count(*) from duckdb_tables() where schema_name = ? and table_name = ?"
+        " and database_name = current_database()"
         " union all "
-        "select count(*) from duckdb_views() where schema_name = ? and view_name = ?",
+        "select count(*) from duckdb_views() where schema_name = ? and view_name = ?"
+        " and database_name = current_database()",
         [schema, name, schema, name],
     ).fetchall()
     return sum(count for (count,) in row) > 0
@@ -101,6 +103,41 @@ def rebuild(path: Path, start_from_existing: bool) -> Iterator[duckdb.DuckDBPyCo
         con.close()
         _remove_database_files(tmp_path)
         raise
+
+
+def carry_over_schema(con: duckdb.DuckDBPyConnection, previous: Path, schema: str) -> int:
+    """Copy every table of `schema` from the previous warehouse file into `con`; return rows copied.
+
+    A reload replaces the MovieLens tables, but what users created (sign-ups, their ratings)
+    must survive it.
+    """
+    previous = Path(previous)
+    if not previous.exists():
+        return 0
+    # ATTACH takes no bound parameters; the path is quoted as a SQL string literal.
+    literal = "'" + str(previous).replace("'", "''") + "'"
+    con.execute(f"attach {literal} as previous_warehouse (read_only)")
+    try:
+        tables = con.execute(
+            "select table_name from duckdb_tables() "
+            "where database_name = 'previous_warehouse' and schema_name = ?",
+            [schema],
+        ).fetchall()
+        copied = 0
+        for (table,) in tables:
+            if not object_exists(con, f"{schema}.{table}"):
+                log.warning(
+                    "%s.%s is no longer defined; its rows were not carried over", schema, table
+                )
+                continue
+            target = f'"{schema}"."{table}"'
+            count = con.execute(
+                f"insert into {target} by name select * from previous_warehouse.{target}"
+            ).fetchone()
+            copied += count[0] if count else 0
+        return copied
+    finally:
+        con.execute("detach previous_warehouse")
 
 
 def _remove_database_files(path: Path) -> None:

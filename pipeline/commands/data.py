@@ -37,6 +37,11 @@ def load(
         warehouse.apply_sql_layers(con, sqlfiles.LOAD_LAYERS)
         summary = loader.load_dataset(con, data_dir)
         loader.record_dataset(con, summary)
+        carried = warehouse.carry_over_schema(con, settings.warehouse, "app")
+        if carried:
+            log.info(
+                "carried %d rows of app.* (sign-ups) over from the previous warehouse", carried
+            )
         warehouse.record_build_info(con, "load", summary.checksums, {"data_dir": str(data_dir)})
     typer.echo(
         f"Loaded {summary.layout} from {data_dir}: {summary.count_ratings:,} ratings, "
