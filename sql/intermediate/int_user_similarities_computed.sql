@@ -1,0 +1,126 @@
+/*
+Purpose: user-user similarities, both directions, from the co-rating sums. Over the common
+         movies I_uv (n = |I_uv| >= min_support; pairs below the cut are ABSENT, never 0):
+         - cosine_similarity = sum r_ui r_vi / sqrt(sum r_ui^2 * sum r_vi^2)  (raw stars)
+         - pearson_similarity: correlation centred on the CO-RATED means of each user,
+           cov / sqrt(var_u var_v) from the sums (Surprise "pearson", LensKit PR #405)
+         - pearson_baseline_similarity: sum z_ui z_vi / sqrt(sum z_ui^2 sum z_vi^2) on baseline
+           residuals z = r - (mu + b_u + b_i), not re-centred (Surprise "pearson_baseline")
+         - similarity = pearson_baseline_similarity * n / (n + shrinkage): the shrunk value the
+           user kNN predictor and marts.user_neighbours use.
+         A zero denominator (zero variance or all-zero vector) gives NULL, never NaN; values are
+         clamped to [-1, 1] against rounding (a CASE, not
+         least/greatest: those skip NULL, turning NULL into -1). Range [-1, 1] (cosine on stars: (0, 1]).
+Grain:   one row per ordered pair (user_id, similar_user_id), user_id <> similar_user_id;
+         both directions present with equal values.
+Inputs:  intermediate.int_user_pairs_corated; meta.build_parameters (shrinkage, default 100).
+*/
+create or replace view intermediate.int_user_similarities_computed as
+with user_pairs_corated as (
+    select * from intermediate.int_user_pairs_corated
+),
+
+parameters as (
+    select
+        coalesce(
+            (select value from meta.build_parameters where name = 'shrinkage'),
+            100
+        ) as shrinkage
+),
+
+user_pairs_with_variances as (
+    select
+        user_id,
+        similar_user_id,
+        count_common_movies,
+        sum_rating_products,
+        sum_squared_rating,
+        sum_squared_similar_rating,
+        sum_residual_products,
+        sum_squared_residual,
+        sum_squared_similar_residual,
+        sum_rating_products
+        - sum_rating * sum_similar_rating / count_common_movies as covariance_sum,
+        greatest(
+            sum_squared_rating - sum_rating * sum_rating / count_common_movies, 0
+        ) as variance_sum,
+        greatest(
+            sum_squared_similar_rating
+            - sum_similar_rating * sum_similar_rating / count_common_movies,
+            0
+        ) as similar_variance_sum
+    from user_pairs_corated
+),
+
+similarities_computed as (
+    select
+        user_id,
+        similar_user_id,
+        count_common_movies,
+        sum_rating_products
+        / nullif(sqrt(sum_squared_rating * sum_squared_similar_rating), 0)
+            as cosine_similarity,
+        covariance_sum
+        / nullif(sqrt(variance_sum * similar_variance_sum), 0)
+            as pearson_similarity,
+        sum_residual_products
+        / nullif(sqrt(sum_squared_residual * sum_squared_similar_residual), 0)
+            as pearson_baseline_similarity
+    from user_pairs_with_variances
+),
+
+similarities_clamped as (
+    select
+        similarities_computed.user_id,
+        similarities_computed.similar_user_id,
+        similarities_computed.count_common_movies,
+        case
+            when cosine_similarity > 1 then 1.0
+            when cosine_similarity < -1 then -1.0
+            else cosine_similarity
+        end as cosine_similarity,
+        case
+            when pearson_similarity > 1 then 1.0
+            when pearson_similarity < -1 then -1.0
+            else pearson_similarity
+        end as pearson_similarity,
+        case
+            when pearson_baseline_similarity > 1 then 1.0
+            when pearson_baseline_similarity < -1 then -1.0
+            else pearson_baseline_similarity
+        end as pearson_baseline_similarity,
+        case
+            when pearson_baseline_similarity > 1 then 1.0
+            when pearson_baseline_similarity < -1 then -1.0
+            else pearson_baseline_similarity
+        end
+        * count_common_movies
+        / nullif(count_common_movies + parameters.shrinkage, 0) as similarity
+    from similarities_computed
+    cross join parameters
+),
+
+similarities_both_directions as (
+    select * from similarities_clamped
+    union all
+    select
+        similar_user_id as user_id,
+        user_id as similar_user_id,
+        count_common_movies,
+        cosine_similarity,
+        pearson_similarity,
+        pearson_baseline_similarity,
+        similarity
+    from similarities_clamped
+)
+
+select * from similarities_both_directions;
+
+comment on view intermediate.int_user_similarities_computed is 'User-user cosine, Pearson (co-rated means), Pearson-baseline (residuals) and shrunk similarity; both directions; pairs under min_support absent; zero variance NULL; range [-1, 1].';
+comment on column intermediate.int_user_similarities_computed.user_id is 'The user.';
+comment on column intermediate.int_user_similarities_computed.similar_user_id is 'The other user (never equal to user_id).';
+comment on column intermediate.int_user_similarities_computed.count_common_movies is 'Movies both rated (>= min_support; pairs below are absent).';
+comment on column intermediate.int_user_similarities_computed.cosine_similarity is 'sum r_ui r_vi / sqrt(sum r_ui^2 sum r_vi^2) over common movies, raw stars; (0, 1].';
+comment on column intermediate.int_user_similarities_computed.pearson_similarity is 'Pearson correlation centred on co-rated means; NULL when either side has zero variance; [-1, 1].';
+comment on column intermediate.int_user_similarities_computed.pearson_baseline_similarity is 'Cosine of baseline residuals r - (mu + b_u + b_i) over common movies (Surprise pearson_baseline); NULL if a side is all zero; [-1, 1].';
+comment on column intermediate.int_user_similarities_computed.similarity is 'pearson_baseline_similarity * n / (n + shrinkage), n = common movies: the value user kNN uses; [-1, 1].';

@@ -1,0 +1,38 @@
+/*
+Purpose: user-user similarities for BI and for user kNN (materialised: the self-join is slow).
+         Formulas, centring and edge cases as in intermediate.int_user_similarities_computed:
+         cosine (raw stars), Pearson (co-rated means), Pearson-baseline (baseline residuals),
+         similarity = Pearson-baseline * n/(n+shrinkage). Pairs with fewer than min_support
+         common movies are ABSENT; zero variance gives NULL; never NaN; all values in [-1, 1];
+         both directions; no self pairs.
+Grain:   one row per ordered pair (user_id, similar_user_id).
+Inputs:  intermediate.int_user_similarities_computed.
+*/
+create or replace table marts.user_similarities as
+with user_similarities_computed as (
+    select * from intermediate.int_user_similarities_computed
+),
+
+user_similarities_sorted as (
+    select
+        user_id,
+        similar_user_id,
+        count_common_movies,
+        cosine_similarity,
+        pearson_similarity,
+        pearson_baseline_similarity,
+        similarity
+    from user_similarities_computed
+    order by user_id, similar_user_id
+)
+
+select * from user_similarities_sorted;
+
+comment on table marts.user_similarities is 'User-user similarities, both directions, pairs with >= min_support common movies only (others absent); zero variance NULL; range [-1, 1]; no NaN.';
+comment on column marts.user_similarities.user_id is 'The user.';
+comment on column marts.user_similarities.similar_user_id is 'The other user (never equal to user_id).';
+comment on column marts.user_similarities.count_common_movies is 'Movies both rated (>= min_support).';
+comment on column marts.user_similarities.cosine_similarity is 'sum r_ui r_vi / sqrt(sum r_ui^2 sum r_vi^2) over common movies, raw stars; (0, 1].';
+comment on column marts.user_similarities.pearson_similarity is 'Pearson correlation centred on co-rated means; NULL when either side has zero variance; [-1, 1].';
+comment on column marts.user_similarities.pearson_baseline_similarity is 'Cosine of baseline residuals r - (mu + b_u + b_i) over common movies (Surprise pearson_baseline); NULL if a side is all zero; [-1, 1].';
+comment on column marts.user_similarities.similarity is 'pearson_baseline_similarity * n / (n + shrinkage), n = common movies: what user kNN uses; [-1, 1].';

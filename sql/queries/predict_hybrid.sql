@@ -1,0 +1,247 @@
+/*
+Purpose: hybrid prediction for every row of the temp table prediction_requests(user_id,
+         movie_id): the baseline plus a least-squares blend of the two kNN residual
+         predictions,
+             r_hat_ui = b_ui + w_0 + w_item * item_residual + w_user * user_residual
+         where item_residual / user_residual are the residual parts of
+         sql/queries/predict_item.sql and predict_user.sql (the same neighbour selection:
+         top-k among the movies u rated / among the users who rated i, similarity > 0), or 0
+         when that component has no qualifying neighbour. The weights come from
+         marts.hybrid_blend_weights (fitted on a validation holdout of the training ratings;
+         defaults 0 / 0.5 / 0.5 if absent). is_fallback is true when neither component had a
+         neighbour (the prediction is then the baseline plus the intercept w_0). Clipped to
+         [1, 5]. The two CTE chains repeat predict_item.sql / predict_user.sql on purpose:
+         query files cannot include each other and a view cannot read a temp table.
+Grain:   one row per distinct request (user_id, movie_id).
+Inputs:  temp prediction_requests, intermediate.int_ratings_kept_for_training,
+         marts.movie_similarities, marts.user_similarities, marts.rating_baselines,
+         marts.user_biases, marts.movie_biases, marts.hybrid_blend_weights,
+         meta.build_parameters (item_neighbours_k, user_neighbours_k).
+*/
+with requests as (
+    select distinct
+        user_id,
+        movie_id
+    from prediction_requests
+),
+
+rating_baselines as (
+    select * from marts.rating_baselines
+),
+
+parameters as (
+    select
+        coalesce(
+            (
+                select value from meta.build_parameters
+                where name = 'item_neighbours_k'
+            ),
+            40
+        ) as item_neighbours_k,
+        coalesce(
+            (
+                select value from meta.build_parameters
+                where name = 'user_neighbours_k'
+            ),
+            40
+        ) as user_neighbours_k
+),
+
+blend_weights as (
+    select
+        coalesce(
+            (
+                select weight from marts.hybrid_blend_weights
+                where component = 'intercept'
+            ),
+            0
+        ) as intercept_weight,
+        coalesce(
+            (
+                select weight from marts.hybrid_blend_weights
+                where component = 'item_residual'
+            ),
+            0.5
+        ) as item_weight,
+        coalesce(
+            (
+                select weight from marts.hybrid_blend_weights
+                where component = 'user_residual'
+            ),
+            0.5
+        ) as user_weight
+),
+
+requests_with_baseline as (
+    select
+        requests.user_id,
+        requests.movie_id,
+        rating_baselines.global_mean
+        + coalesce(user_biases.user_bias, 0)
+        + coalesce(movie_biases.movie_bias, 0) as baseline_rating
+    from requests
+    cross join rating_baselines
+    left join marts.user_biases as user_biases
+        on requests.user_id = user_biases.user_id
+    left join marts.movie_biases as movie_biases
+        on requests.movie_id = movie_biases.movie_id
+),
+
+ratings_residuals as (
+    select
+        ratings.user_id,
+        ratings.movie_id,
+        ratings.rating
+        - rating_baselines.global_mean
+        - user_biases.user_bias
+        - movie_biases.movie_bias as baseline_residual
+    from intermediate.int_ratings_kept_for_training as ratings
+    cross join rating_baselines
+    inner join marts.user_biases as user_biases
+        on ratings.user_id = user_biases.user_id
+    inner join marts.movie_biases as movie_biases
+        on ratings.movie_id = movie_biases.movie_id
+),
+
+requesting_users_residuals as (
+    select * from ratings_residuals
+    where user_id in (select requests.user_id from requests)
+),
+
+requested_movies_residuals as (
+    select * from ratings_residuals
+    where movie_id in (select requests.movie_id from requests)
+),
+
+item_neighbours_rated_by_user as (
+    select
+        requests.user_id,
+        requests.movie_id,
+        movie_similarities.similarity,
+        requesting_users_residuals.baseline_residual,
+        row_number() over (
+            partition by requests.user_id, requests.movie_id
+            order by
+                movie_similarities.similarity desc,
+                movie_similarities.similar_movie_id asc
+        ) as neighbour_rank
+    from requests
+    inner join requesting_users_residuals
+        on requests.user_id = requesting_users_residuals.user_id
+    inner join marts.movie_similarities as movie_similarities
+        on
+            requests.movie_id = movie_similarities.movie_id
+            and requesting_users_residuals.movie_id
+            = movie_similarities.similar_movie_id
+    where movie_similarities.similarity > 0
+),
+
+item_residuals_aggregated as (
+    select
+        item_neighbours_rated_by_user.user_id,
+        item_neighbours_rated_by_user.movie_id,
+        sum(
+            item_neighbours_rated_by_user.similarity
+            * item_neighbours_rated_by_user.baseline_residual
+        )
+        / nullif(sum(item_neighbours_rated_by_user.similarity), 0)
+            as item_residual
+    from item_neighbours_rated_by_user
+    cross join parameters
+    where
+        item_neighbours_rated_by_user.neighbour_rank
+        <= parameters.item_neighbours_k
+    group by
+        item_neighbours_rated_by_user.user_id,
+        item_neighbours_rated_by_user.movie_id
+),
+
+user_neighbours_who_rated_movie as (
+    select
+        requests.user_id,
+        requests.movie_id,
+        user_similarities.similarity,
+        requested_movies_residuals.baseline_residual,
+        row_number() over (
+            partition by requests.user_id, requests.movie_id
+            order by
+                user_similarities.similarity desc,
+                user_similarities.similar_user_id asc
+        ) as neighbour_rank
+    from requests
+    inner join requested_movies_residuals
+        on requests.movie_id = requested_movies_residuals.movie_id
+    inner join marts.user_similarities as user_similarities
+        on
+            requests.user_id = user_similarities.user_id
+            and requested_movies_residuals.user_id
+            = user_similarities.similar_user_id
+    where user_similarities.similarity > 0
+),
+
+user_residuals_aggregated as (
+    select
+        user_neighbours_who_rated_movie.user_id,
+        user_neighbours_who_rated_movie.movie_id,
+        sum(
+            user_neighbours_who_rated_movie.similarity
+            * user_neighbours_who_rated_movie.baseline_residual
+        )
+        / nullif(sum(user_neighbours_who_rated_movie.similarity), 0)
+            as user_residual
+    from user_neighbours_who_rated_movie
+    cross join parameters
+    where
+        user_neighbours_who_rated_movie.neighbour_rank
+        <= parameters.user_neighbours_k
+    group by
+        user_neighbours_who_rated_movie.user_id,
+        user_neighbours_who_rated_movie.movie_id
+),
+
+components_joined as (
+    select
+        requests_with_baseline.user_id,
+        requests_with_baseline.movie_id,
+        requests_with_baseline.baseline_rating,
+        item_residuals_aggregated.item_residual,
+        user_residuals_aggregated.user_residual
+    from requests_with_baseline
+    left join item_residuals_aggregated
+        on
+            requests_with_baseline.user_id = item_residuals_aggregated.user_id
+            and requests_with_baseline.movie_id
+            = item_residuals_aggregated.movie_id
+    left join user_residuals_aggregated
+        on
+            requests_with_baseline.user_id = user_residuals_aggregated.user_id
+            and requests_with_baseline.movie_id
+            = user_residuals_aggregated.movie_id
+),
+
+predictions as (
+    select
+        components_joined.user_id,
+        components_joined.movie_id,
+        least(
+            greatest(
+                components_joined.baseline_rating
+                + blend_weights.intercept_weight
+                + blend_weights.item_weight
+                * coalesce(components_joined.item_residual, 0)
+                + blend_weights.user_weight
+                * coalesce(components_joined.user_residual, 0),
+                1
+            ),
+            5
+        ) as predicted_rating,
+        components_joined.baseline_rating,
+        components_joined.item_residual,
+        components_joined.user_residual,
+        components_joined.item_residual is null
+        and components_joined.user_residual is null as is_fallback
+    from components_joined
+    cross join blend_weights
+)
+
+select * from predictions

@@ -1,0 +1,137 @@
+/*
+Purpose: item-based kNN over baseline residuals (Surprise KNNBaseline, item based) for every
+         row of the temp table prediction_requests(user_id, movie_id):
+             r_hat_ui = b_ui + sum_{j in N_k(i; u)} s_ij (r_uj - b_uj) / sum_{j in N_k(i; u)} s_ij
+         with b_ui = mu + b_u + b_i and s_ij the shrunk Pearson-baseline `similarity` of
+         marts.movie_similarities. N_k(i; u) = the item_neighbours_k movies most similar to i
+         AMONG THOSE u RATED, with s_ij > 0 (ties: smaller movie id). When no such neighbour
+         exists (unknown user or movie, or no supported positive pair) the baseline is used
+         and is_fallback is true. Clipped to [1, 5].
+Grain:   one row per distinct request (user_id, movie_id).
+Inputs:  temp prediction_requests, intermediate.int_ratings_kept_for_training,
+         marts.movie_similarities, marts.rating_baselines, marts.user_biases,
+         marts.movie_biases, meta.build_parameters (item_neighbours_k).
+*/
+with requests as (
+    select distinct
+        user_id,
+        movie_id
+    from prediction_requests
+),
+
+rating_baselines as (
+    select * from marts.rating_baselines
+),
+
+parameters as (
+    select
+        coalesce(
+            (
+                select value from meta.build_parameters
+                where name = 'item_neighbours_k'
+            ),
+            40
+        ) as item_neighbours_k
+),
+
+requests_with_baseline as (
+    select
+        requests.user_id,
+        requests.movie_id,
+        rating_baselines.global_mean
+        + coalesce(user_biases.user_bias, 0)
+        + coalesce(movie_biases.movie_bias, 0) as baseline_rating
+    from requests
+    cross join rating_baselines
+    left join marts.user_biases as user_biases
+        on requests.user_id = user_biases.user_id
+    left join marts.movie_biases as movie_biases
+        on requests.movie_id = movie_biases.movie_id
+),
+
+requesting_users_residuals as (
+    select
+        ratings.user_id,
+        ratings.movie_id,
+        ratings.rating
+        - rating_baselines.global_mean
+        - user_biases.user_bias
+        - movie_biases.movie_bias as baseline_residual
+    from intermediate.int_ratings_kept_for_training as ratings
+    cross join rating_baselines
+    inner join marts.user_biases as user_biases
+        on ratings.user_id = user_biases.user_id
+    inner join marts.movie_biases as movie_biases
+        on ratings.movie_id = movie_biases.movie_id
+    where ratings.user_id in (select requests.user_id from requests)
+),
+
+neighbours_rated_by_user as (
+    select
+        requests.user_id,
+        requests.movie_id,
+        movie_similarities.similar_movie_id,
+        movie_similarities.similarity,
+        requesting_users_residuals.baseline_residual,
+        row_number() over (
+            partition by requests.user_id, requests.movie_id
+            order by
+                movie_similarities.similarity desc,
+                movie_similarities.similar_movie_id asc
+        ) as neighbour_rank
+    from requests
+    inner join requesting_users_residuals
+        on requests.user_id = requesting_users_residuals.user_id
+    inner join marts.movie_similarities as movie_similarities
+        on
+            requests.movie_id = movie_similarities.movie_id
+            and requesting_users_residuals.movie_id
+            = movie_similarities.similar_movie_id
+    where movie_similarities.similarity > 0
+),
+
+residuals_aggregated as (
+    select
+        neighbours_rated_by_user.user_id,
+        neighbours_rated_by_user.movie_id,
+        count(*) as count_neighbours,
+        sum(
+            neighbours_rated_by_user.similarity
+            * neighbours_rated_by_user.baseline_residual
+        )
+        / nullif(sum(neighbours_rated_by_user.similarity), 0)
+            as residual_prediction,
+        sum(neighbours_rated_by_user.similarity) as sum_similarities
+    from neighbours_rated_by_user
+    cross join parameters
+    where
+        neighbours_rated_by_user.neighbour_rank
+        <= parameters.item_neighbours_k
+    group by neighbours_rated_by_user.user_id, neighbours_rated_by_user.movie_id
+),
+
+predictions as (
+    select
+        requests_with_baseline.user_id,
+        requests_with_baseline.movie_id,
+        least(
+            greatest(
+                requests_with_baseline.baseline_rating
+                + coalesce(residuals_aggregated.residual_prediction, 0),
+                1
+            ),
+            5
+        ) as predicted_rating,
+        requests_with_baseline.baseline_rating,
+        residuals_aggregated.residual_prediction,
+        coalesce(residuals_aggregated.count_neighbours, 0) as count_neighbours,
+        coalesce(residuals_aggregated.sum_similarities, 0) as sum_similarities,
+        residuals_aggregated.residual_prediction is null as is_fallback
+    from requests_with_baseline
+    left join residuals_aggregated
+        on
+            requests_with_baseline.user_id = residuals_aggregated.user_id
+            and requests_with_baseline.movie_id = residuals_aggregated.movie_id
+)
+
+select * from predictions
