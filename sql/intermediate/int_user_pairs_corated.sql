@@ -30,6 +30,14 @@ user_pairs_summed as (
         sum(other_ratings.rating * other_ratings.rating)
             as sum_squared_similar_rating,
         sum(ratings.rating * other_ratings.rating) as sum_rating_products,
+        sum(ratings.user_centered_rating * other_ratings.user_centered_rating)
+            as sum_centered_products,
+        sum(ratings.user_centered_rating * ratings.user_centered_rating)
+            as sum_squared_centered,
+        sum(
+            other_ratings.user_centered_rating
+            * other_ratings.user_centered_rating
+        ) as sum_squared_similar_centered,
         sum(ratings.baseline_residual * other_ratings.baseline_residual)
             as sum_residual_products,
         sum(ratings.baseline_residual * ratings.baseline_residual)
@@ -62,6 +70,9 @@ comment on column intermediate.int_user_pairs_corated.sum_similar_rating is 'Sum
 comment on column intermediate.int_user_pairs_corated.sum_squared_rating is 'Sum of squared ratings of user_id over common movies.';
 comment on column intermediate.int_user_pairs_corated.sum_squared_similar_rating is 'Sum of squared ratings of similar_user_id over common movies.';
 comment on column intermediate.int_user_pairs_corated.sum_rating_products is 'Sum of rating(user_id) * rating(similar_user_id) over common movies.';
+comment on column intermediate.int_user_pairs_corated.sum_centered_products is 'Sum over common movies of (r_ui - mean_u)(r_vi - mean_v), means over each user''s whole profile.';
+comment on column intermediate.int_user_pairs_corated.sum_squared_centered is 'Sum of squared user-centred ratings of user_id over common movies.';
+comment on column intermediate.int_user_pairs_corated.sum_squared_similar_centered is 'Sum of squared user-centred ratings of similar_user_id over common movies.';
 comment on column intermediate.int_user_pairs_corated.sum_residual_products is 'Product sum on baseline residuals r - (mu + b_u + b_i).';
 comment on column intermediate.int_user_pairs_corated.sum_squared_residual is 'Sum of squared baseline residuals of user_id over common movies.';
 comment on column intermediate.int_user_pairs_corated.sum_squared_similar_residual is 'Sum of squared baseline residuals of similar_user_id over common movies.';

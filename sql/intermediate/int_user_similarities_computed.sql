@@ -2,6 +2,9 @@
 Purpose: user-user similarities, both directions, from the co-rating sums. Over the common
          movies I_uv (n = |I_uv| >= min_support; pairs below the cut are ABSENT, never 0):
          - cosine_similarity = sum r_ui r_vi / sqrt(sum r_ui^2 * sum r_vi^2)  (raw stars)
+         - adjusted_cosine_similarity: the same on r_ui - mean_u and r_vi - mean_v, each mean
+           over ALL of that user's ratings (whole-profile means, not co-rated ones: the
+           mean-centred cosine of user-based kNN)
          - pearson_similarity: correlation centred on the CO-RATED means of each user,
            cov / sqrt(var_u var_v) from the sums (Surprise "pearson", LensKit PR #405)
          - pearson_baseline_similarity: sum z_ui z_vi / sqrt(sum z_ui^2 sum z_vi^2) on baseline
@@ -36,6 +39,9 @@ user_pairs_with_variances as (
         sum_rating_products,
         sum_squared_rating,
         sum_squared_similar_rating,
+        sum_centered_products,
+        sum_squared_centered,
+        sum_squared_similar_centered,
         sum_residual_products,
         sum_squared_residual,
         sum_squared_similar_residual,
@@ -60,6 +66,9 @@ similarities_computed as (
         sum_rating_products
         / nullif(sqrt(sum_squared_rating * sum_squared_similar_rating), 0)
             as cosine_similarity,
+        sum_centered_products
+        / nullif(sqrt(sum_squared_centered * sum_squared_similar_centered), 0)
+            as adjusted_cosine_similarity,
         covariance_sum
         / nullif(sqrt(variance_sum * similar_variance_sum), 0)
             as pearson_similarity,
@@ -79,6 +88,11 @@ similarities_clamped as (
             when cosine_similarity < -1 then -1.0
             else cosine_similarity
         end as cosine_similarity,
+        case
+            when adjusted_cosine_similarity > 1 then 1.0
+            when adjusted_cosine_similarity < -1 then -1.0
+            else adjusted_cosine_similarity
+        end as adjusted_cosine_similarity,
         case
             when pearson_similarity > 1 then 1.0
             when pearson_similarity < -1 then -1.0
@@ -108,6 +122,7 @@ similarities_both_directions as (
         user_id as similar_user_id,
         count_common_movies,
         cosine_similarity,
+        adjusted_cosine_similarity,
         pearson_similarity,
         pearson_baseline_similarity,
         similarity
@@ -116,11 +131,12 @@ similarities_both_directions as (
 
 select * from similarities_both_directions;
 
-comment on view intermediate.int_user_similarities_computed is 'User-user cosine, Pearson (co-rated means), Pearson-baseline (residuals) and shrunk similarity; both directions; pairs under min_support absent; zero variance NULL; range [-1, 1].';
+comment on view intermediate.int_user_similarities_computed is 'User-user cosine, adjusted cosine (whole-profile user means), Pearson (co-rated means), Pearson-baseline (residuals) and shrunk similarity; both directions; pairs under min_support absent; zero variance NULL; range [-1, 1].';
 comment on column intermediate.int_user_similarities_computed.user_id is 'The user.';
 comment on column intermediate.int_user_similarities_computed.similar_user_id is 'The other user (never equal to user_id).';
 comment on column intermediate.int_user_similarities_computed.count_common_movies is 'Movies both rated (>= min_support; pairs below are absent).';
 comment on column intermediate.int_user_similarities_computed.cosine_similarity is 'sum r_ui r_vi / sqrt(sum r_ui^2 sum r_vi^2) over common movies, raw stars; (0, 1].';
+comment on column intermediate.int_user_similarities_computed.adjusted_cosine_similarity is 'Cosine on ratings minus each user''s whole-profile mean over common movies; NULL when a side is all zero; [-1, 1].';
 comment on column intermediate.int_user_similarities_computed.pearson_similarity is 'Pearson correlation centred on co-rated means; NULL when either side has zero variance; [-1, 1].';
 comment on column intermediate.int_user_similarities_computed.pearson_baseline_similarity is 'Cosine of baseline residuals r - (mu + b_u + b_i) over common movies (Surprise pearson_baseline); NULL if a side is all zero; [-1, 1].';
 comment on column intermediate.int_user_similarities_computed.similarity is 'pearson_baseline_similarity * n / (n + shrinkage), n = common movies: the value user kNN uses; [-1, 1].';

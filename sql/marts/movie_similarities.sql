@@ -1,12 +1,21 @@
 /*
-Purpose: movie-movie similarities for BI and for item kNN (materialised: the self-join is slow).
-         Formulas, centring and edge cases as in intermediate.int_movie_similarities_computed:
-         cosine (raw stars), adjusted cosine (whole-profile user means), Pearson (co-rated
-         means), Pearson-baseline (baseline residuals), similarity = Pearson-baseline * n/(n+shrinkage).
-         Pairs with fewer than min_support common raters are ABSENT; zero variance gives NULL;
-         never NaN; all values in [-1, 1]; both directions; no self pairs.
+Purpose: movie-movie similarities for BI and for item kNN (materialised: the self-join is slow),
+         computed in intermediate.int_movie_similarities_computed. Over the common raters
+         U_ij of movies i and j (n = |U_ij|):
+         - cosine_similarity = sum r_ui r_uj / sqrt(sum r_ui^2 * sum r_uj^2), raw stars, (0, 1]
+         - adjusted_cosine_similarity: the same on r_ui - mean_u, mean_u over ALL of u's
+           ratings (whole-profile user mean, Sarwar et al. 2001)
+         - pearson_similarity: correlation centred on the co-rated means of each movie
+           (means over U_ij only)
+         - pearson_baseline_similarity: sum z_ui z_uj / sqrt(sum z_ui^2 * sum z_uj^2) on baseline
+           residuals z = r - (mu + b_u + b_i), not re-centred (Surprise "pearson_baseline")
+         - similarity = pearson_baseline_similarity * n / (n + shrinkage), what item kNN uses.
+         Support cut: pairs with n < min_support are ABSENT (no row, never 0). A zero
+         denominator (zero variance, all-zero centred vector) gives NULL, never NaN. Every
+         value is in [-1, 1]; both directions; no self pairs.
 Grain:   one row per ordered pair (movie_id, similar_movie_id).
-Inputs:  intermediate.int_movie_similarities_computed.
+Inputs:  intermediate.int_movie_similarities_computed; meta.build_parameters (min_support,
+         shrinkage).
 */
 create or replace table marts.movie_similarities as
 with movie_similarities_computed as (
