@@ -39,8 +39,9 @@ Progress = Callable[[int, int | None], None]
 class Dataset:
     name: str
     required_files: tuple[str, ...]
-    # Published md5 and size of <name>.zip. None: the archive is refreshed from time to time,
-    # so it is checked against the <name>.zip.md5 GroupLens publishes beside it.
+    # Published md5 and size of <name>.zip (the size only feeds the progress bar when the server
+    # sends no length). None: the archive is refreshed from time to time, so it is checked
+    # against the <name>.zip.md5 GroupLens publishes beside it.
     md5: str | None
     size: int | None
 
@@ -86,7 +87,7 @@ def download(
     url = f"{base_url.rstrip('/')}/{name}.zip"
     Path(data_root).mkdir(parents=True, exist_ok=True)
     with _temporary_file(Path(data_root), f".{name}.zip.") as archive:
-        digest = _fetch(url, archive, name, progress)
+        digest = _fetch(url, archive, name, progress, dataset.size)
         expected = dataset.md5 or _published_md5(url, name)
         if digest != expected:
             raise DatasetUnavailable(
@@ -146,7 +147,9 @@ def _recognise(source: Path, names: list[str]) -> Dataset:
     )
 
 
-def _fetch(url: str, destination: Path, name: str, progress: Progress | None) -> str:
+def _fetch(
+    url: str, destination: Path, name: str, progress: Progress | None, size: int | None
+) -> str:
     """Stream `url` into `destination`; return the md5 of the bytes."""
     digest = hashlib.md5()  # noqa: S324 - GroupLens publishes md5, not a security boundary
     try:
@@ -158,7 +161,7 @@ def _fetch(url: str, destination: Path, name: str, progress: Progress | None) ->
                     f"{url} answered HTTP {response.status_code} {response.reason}.",
                     hint=_OFFLINE_HINT.format(name=name),
                 )
-            total = int(response.headers.get("content-length") or 0) or None
+            total = int(response.headers.get("content-length") or 0) or size
             done = 0
             with destination.open("wb") as handle:
                 for block in response.iter_content(chunk_size=1 << 16):

@@ -266,17 +266,24 @@ def _load_file(con: duckdb.DuckDBPyConnection, path: Path, spec: FileSpec, encod
         if column.name == "genre_flags" and spec.trailing_flags:
             expression = f"array_to_string(fields[{index}:{index + spec.trailing_flags - 1}], '|')"
         elif column.kind == "int":
-            expression = f"try_cast(trim(fields[{index}]) as bigint)"
-            bad = _first_bad(con, f"{expression} is null")
-            if bad:
-                _fail(path, bad[0], f"{column.name} is not a whole number", bad[1], bad[2])
+            # Plain digits only: DuckDB's cast alone turns "4.5" into 5 and "1e3" into 1000.
+            expression = (
+                f"case when not regexp_matches(fields[{index}], '[^0-9 +-]') "
+                f"then try_cast(trim(fields[{index}]) as bigint) end"
+            )
         else:
             expression = f"fields[{index}]"
         typed.append(f"{expression} as {column.name}")
+    # Typed once; a NULL int column marks a line whose field is not a whole number.
     con.execute(
         f"create or replace temp table typed_lines as select line_number, line_number as source_line, line, {', '.join(typed)} "
         "from parsed_lines"
     )
+    for column in spec.columns:
+        if column.kind == "int" and not (column.name == "genre_flags" and spec.trailing_flags):
+            bad = _first_bad_typed(con, f"{column.name} is null")
+            if bad:
+                _fail(path, bad[0], f"{column.name} is not a whole number", bad[1], bad[2])
     for column in spec.columns:
         if column.check:
             bad = _first_bad_typed(con, f"not ({column.check})")
@@ -284,9 +291,15 @@ def _load_file(con: duckdb.DuckDBPyConnection, path: Path, spec: FileSpec, encod
                 _fail(path, bad[0], column.problem or f"{column.name} check failed", bad[1], bad[2])
     if spec.unique_key:
         key = ", ".join(spec.unique_key)
-        bad = _first_bad_typed(
-            con, f"row_number() over (partition by {key} order by line_number) > 1", window=True
-        )
+        # A hash count is cheap; the window that finds the first repeat runs only on failure.
+        repeated = con.execute(
+            f"select count(*) - count(distinct ({key})) from typed_lines"
+        ).fetchone()
+        bad = None
+        if repeated and repeated[0]:
+            bad = _first_bad_typed(
+                con, f"row_number() over (partition by {key} order by line_number) > 1", window=True
+            )
         if bad:
             _fail(path, bad[0], f"duplicate {' and '.join(spec.unique_key)}", bad[1], bad[2])
     names = ", ".join(column.name for column in spec.columns)
