@@ -432,10 +432,11 @@ def request_for_new_viewer(
 
 
 def cached_results(
-    con: duckdb.DuckDBPyConnection, provider: Provider, prompts_by_hash: Iterable[str]
+    con: duckdb.DuckDBPyConnection, provider: Provider | None, prompts_by_hash: Iterable[str]
 ) -> dict[str, MessageResult]:
-    """Cached messages of `provider`/model for these prompt hashes (empty before the first store)."""
-    if not warehouse.object_exists(con, "app.message_cache"):
+    """Cached messages of `provider`/model for these prompt hashes (empty before the first store;
+    always empty for offline, which is never cached)."""
+    if provider is None or not warehouse.object_exists(con, "app.message_cache"):
         return {}
     hashes = sorted(set(prompts_by_hash))
     con.execute("create or replace temp table message_cache_requests (prompt_hash varchar)")
