@@ -18,17 +18,23 @@ PROTOCOL_CHOICES = ("kfold", "temporal", "cold-start", "all")
 def render_tables(console: Console, results: pl.DataFrame) -> None:
     """Print one rich table per protocol (a row per method, a column per metric)."""
     for protocol, table in evaluation.summary_tables(results).items():
-        rich_table = Table(title=f"{protocol}")
-        for column in table.columns:
-            rich_table.add_column(column, justify="left" if column == "method" else "right")
-        for row in table.iter_rows():
-            rich_table.add_row(row[0], *(_format(value) for value in row[1:]))
-        console.print(rich_table)
+        render_frame(console, table, protocol)
 
 
-def _format(value: float | None) -> str:
+def render_frame(console: Console, table: pl.DataFrame, title: str) -> None:
+    rich_table = Table(title=title)
+    for column in table.columns:
+        rich_table.add_column(column, justify="left" if column == "method" else "right")
+    for row in table.iter_rows():
+        rich_table.add_row(str(row[0]), *(_format(value) for value in row[1:]))
+    console.print(rich_table)
+
+
+def _format(value: float | int | None) -> str:
     if value is None or (isinstance(value, float) and math.isnan(value)):
         return "-"
+    if isinstance(value, int) or float(value).is_integer():
+        return f"{value:.0f}"
     return f"{value:.4f}" if abs(value) < 100 else f"{value:.0f}"
 
 
@@ -95,9 +101,10 @@ def evaluate(
             outcome = sweep_module.run_sweep(
                 ctx.obj.warehouse, seed=seed, count_folds=folds, progress=progress
             )
-            out.print(sweep_module.best_table(outcome.frame).__str__())
+            render_frame(out, sweep_module.best_table(outcome.frame), "sweep: best by RMSE")
             for path in sweep_module.draw(outcome, plot_dir) if plot_dir else []:
                 console.print(f"wrote {path}")
+            console.print(f"stored {len(outcome.run.results)} rows in eval.results")
             return
         protocols = list(evaluation.PROTOCOLS) if protocol == "all" else [protocol]
         run = evaluation.run_evaluation(ctx.obj.warehouse, config, protocols, chosen, progress)
