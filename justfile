@@ -28,3 +28,11 @@ lint: venv
 fix: venv
     {{venv}}/bin/ruff check --fix pipeline tests bench
     {{venv}}/bin/ruff format pipeline tests bench
+
+# Rebuild warehouse.duckdb.example from generated data (deterministic; no real MovieLens data).
+example: venv
+    rm -rf .example-data
+    {{venv}}/bin/watchit generate --out .example-data --users 300 --movies 200 --ratings 15000 --seed 0
+    {{venv}}/bin/watchit --warehouse warehouse.duckdb.example load --data-dir .example-data
+    {{venv}}/bin/watchit --warehouse warehouse.duckdb.example build
+    rm -rf .example-data
