@@ -2,8 +2,9 @@
 how many onboarding ratings item-based CF needs before it beats the demographic list.
 
 No leakage: a scratch copy of the warehouse is made, the held-out users (a seeded share of all
-users with ratings) are deleted from its raw tables, and every model used (demographic groups,
-popularity, CF similarities) is rebuilt there. Only the held-out users' demographics are used
+users with ratings) are deleted from its raw tables, and everything the recommendations read
+(demographic groups and their popular movies, global popularity, the co-like counts of the
+onboarding CF, which are computed from staging.stg_ratings on the fly) comes from that copy. Only the held-out users' demographics are used
 to recommend; their real ratings >= 4 are the relevant items.
 """
 
@@ -21,7 +22,7 @@ import duckdb
 import numpy as np
 import polars as pl
 
-from pipeline import cf, cluster_build, cold_start, signup, warehouse
+from pipeline import cluster_build, cold_start, signup, warehouse
 from pipeline.errors import InvalidInput
 
 log = logging.getLogger(__name__)
@@ -87,8 +88,7 @@ def evaluate_cold_start(
         try:
             report("cold-start: removing held-out users from a scratch warehouse")
             held_out, profiles, ratings = _hold_out_users(con, config)
-            report("cold-start: rebuilding CF models and demographic groups without them")
-            cf.build_models(con, cf.CfConfig(validation_fraction=0))
+            report("cold-start: rebuilding the demographic groups without them")
             cluster_build.build_demographic_tables(con, config.popularity)
             report(f"cold-start: recommending for {len(held_out)} held-out users")
             rows = _score_methods(con, config, profiles, ratings)
@@ -212,6 +212,9 @@ def _score_methods(
             continue
         if not _relevant(history.slice(largest), config):
             continue  # same users at every m: each has something relevant left after the last m
+        group_list = cold_start.demographic_list(con, profile, (), k + largest)[
+            "movie_id"
+        ].to_list()
         for m in config.onboarding_steps:
             revealed = dict(
                 zip(
@@ -221,24 +224,25 @@ def _score_methods(
                 )
             )
             relevant = _relevant(history.slice(m), config)
+            demographic = [movie_id for movie_id in group_list if movie_id not in revealed]
             lists = {
-                "onboarding_demographic": cold_start.demographic_list(
-                    con, profile, list(revealed), k
-                ),
-                "onboarding_signup": signup.recommend_for_new_user(con, profile, revealed, k),
+                "onboarding_demographic": demographic[:k],
+                "onboarding_signup": signup.recommend_for_new_user(con, profile, revealed, k)[
+                    "movie_id"
+                ].to_list(),
             }
-            if m > 0:
+            if m >= signup.MIN_RATINGS_FOR_CF:
+                lists["onboarding_item_cf"] = lists["onboarding_signup"]  # signup switched to CF
+            elif m > 0:
                 lists["onboarding_item_cf"] = signup.recommend_for_new_user(
                     con, profile, revealed, k, min_ratings_for_cf=1
-                )
+                )["movie_id"].to_list()
             popular = [movie_id for movie_id in most_rated if movie_id not in revealed][:k]
             curve.setdefault(("onboarding_global_popularity", m), []).append(
                 ndcg_at_k(popular, relevant, k)
             )
-            for method, frame in lists.items():
-                curve.setdefault((method, m), []).append(
-                    ndcg_at_k(frame["movie_id"].to_list(), relevant, k)
-                )
+            for method, recommended in lists.items():
+                curve.setdefault((method, m), []).append(ndcg_at_k(recommended, relevant, k))
     for (method, m), values in sorted(curve.items()):
         rows.append((method, f"{metric}_after_{m}_ratings", float(np.mean(values)), len(values), m))
     wins = [

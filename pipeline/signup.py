@@ -3,8 +3,8 @@
 The user goes to app.users and the ratings to app.ratings, next to (not inside) the MovieLens
 raw tables, in one transaction: bad input raises before anything is written. Recommendations
 move from demographic popularity (fewer than MIN_RATINGS_FOR_CF ratings) to item-based
-collaborative filtering computed on the fly from marts.movie_similarities
-(sql/queries/onboarding_item_recommendations.sql).
+collaborative filtering computed on the fly from the person's ratings and the MovieLens
+ratings ("liked together" similarity, sql/queries/onboarding_item_recommendations.sql).
 """
 
 from __future__ import annotations
@@ -28,7 +28,9 @@ log = logging.getLogger(__name__)
 MAX_NAME_LENGTH = 100
 ONBOARDING_QUESTIONS = 10
 # Below this many ratings the demographic list wins (measured: README, cold-start evaluation).
-MIN_RATINGS_FOR_CF = 5
+MIN_RATINGS_FOR_CF = 10
+# Asymmetric cosine exponent of the co-like similarity (0.5 = cosine, 1 = P(like i | like j)).
+CO_LIKE_ALPHA = 0.8
 _CANDIDATE_POOL = 200
 
 
@@ -197,9 +199,7 @@ def recommend_for_new_user(
     demographic = cold_start.demographic_list(con, profile, rated, n).with_columns(
         pl.lit("demographic").alias("method")
     )
-    if len(ratings) < min_ratings_for_cf or not warehouse.object_exists(
-        con, "marts.movie_similarities"
-    ):
+    if len(ratings) < min_ratings_for_cf:
         return demographic
     collaborative = item_cf_list(con, ratings, n)
     topped_up = pl.concat(
@@ -229,7 +229,8 @@ def item_cf_list(
         )
         found = pl.from_arrow(
             con.sql(
-                sqlfiles.query("onboarding_item_recommendations"), params={"limit": n}
+                sqlfiles.query("onboarding_item_recommendations"),
+                params={"limit": n, "alpha": CO_LIKE_ALPHA},
             ).to_arrow_table()
         )
     finally:
@@ -239,9 +240,9 @@ def item_cf_list(
     return found.with_columns(
         pl.int_range(1, found.height + 1).cast(pl.Int32).alias("rank"),
         pl.format(
-            "similar to {}, which you rated (and {} more of your ratings)",
-            pl.col("most_similar_rated_title"),
-            pl.col("count_rated_neighbours") - 1,
+            "liked by {} people who also liked {}",
+            pl.col("strongest_count_co_likes"),
+            pl.col("strongest_rated_title"),
         ).alias("explanation"),
         pl.lit("item_cf").alias("method"),
     ).select(

@@ -11,8 +11,12 @@ with demographic_popular_movies as (
     where group_id = $group_id
 ),
 
-movies as (
-    select * from staging.stg_movies
+unseen_top_movies as (
+    select *
+    from demographic_popular_movies
+    where not list_contains($excluded_movie_ids, movie_id)
+    order by popularity_rank
+    limit $limit
 ),
 
 genres_listed as (
@@ -20,28 +24,27 @@ genres_listed as (
         movie_id,
         string_agg(genre, ', ' order by genre) as genres
     from staging.stg_movie_genres
+    where movie_id in (select unseen_top_movies.movie_id from unseen_top_movies)
     group by movie_id
 ),
 
 candidates as (
     select
-        demographic_popular_movies.movie_id,
+        unseen_top_movies.movie_id,
         movies.title,
         genres_listed.genres,
         movies.release_year,
-        demographic_popular_movies.damped_mean_rating as predicted_rating,
-        demographic_popular_movies.damped_like_share as score,
-        demographic_popular_movies.count_ratings,
-        demographic_popular_movies.count_likes,
-        demographic_popular_movies.popularity_rank
-    from demographic_popular_movies
-    inner join movies
-        on demographic_popular_movies.movie_id = movies.movie_id
+        unseen_top_movies.damped_mean_rating as predicted_rating,
+        unseen_top_movies.damped_like_share as score,
+        unseen_top_movies.count_ratings,
+        unseen_top_movies.count_likes,
+        unseen_top_movies.popularity_rank
+    from unseen_top_movies
+    inner join staging.stg_movies as movies
+        on unseen_top_movies.movie_id = movies.movie_id
     left join genres_listed
-        on demographic_popular_movies.movie_id = genres_listed.movie_id
-    where not list_contains($excluded_movie_ids, demographic_popular_movies.movie_id)
+        on unseen_top_movies.movie_id = genres_listed.movie_id
 )
 
 select * from candidates
 order by popularity_rank
-limit $limit
