@@ -40,6 +40,25 @@ PLATFORM = "WatchIt"
 OFFLINE_MODEL = "template"
 # Occupations that say nothing about a person; the message leaves them out.
 _UNINFORMATIVE_OCCUPATIONS = frozenset({"none", "other", "other or not specified"})
+# MovieLens occupations that are not nouns for a person ("an entertainment"), as a phrase.
+_OCCUPATION_PHRASES = {
+    "entertainment": "someone working in entertainment",
+    "healthcare": "someone working in healthcare",
+    "marketing": "someone working in marketing",
+    "retired": "someone enjoying retirement",
+    "academic/educator": "an educator",
+    "clerical/admin": "someone in clerical or admin work",
+    "college/grad student": "a college student",
+    "customer service": "someone working in customer service",
+    "doctor/health care": "someone working in health care",
+    "executive/managerial": "a manager",
+    "k-12 student": "a student",
+    "sales/marketing": "someone working in sales or marketing",
+    "self-employed": "someone who is self-employed",
+    "technician/engineer": "an engineer",
+    "tradesman/craftsman": "a craftsperson",
+    "unemployed": "someone with time for movies",
+}
 MESSAGE_TABLES = ("app.message_cache", "app.recommendation_messages")
 
 
@@ -111,6 +130,7 @@ def prompt_context(
     viewer = {
         "name": sanitise_name(request.name).value,
         "occupation": occupation,
+        "who": describe_occupation(occupation),
         "age_bucket": sanitise_label(request.age_bucket).value,
         "cluster_label": sanitise_label(request.cluster_label).value,
     }
@@ -130,6 +150,16 @@ def prompt_context(
         "max_sentences": guard_config.max_sentences,
         "max_characters": guard_config.max_characters,
     }
+
+
+def describe_occupation(occupation: str | None) -> str:
+    """How the offline message names the viewer: "a programmer", "someone working in marketing"."""
+    if not occupation:
+        return "someone"
+    phrase = _OCCUPATION_PHRASES.get(occupation.lower())
+    if phrase:
+        return phrase
+    return f"{'an' if occupation[:1].lower() in 'aeio' else 'a'} {occupation}"
 
 
 def build_prompt(request: MessageRequest, guard_config: GuardConfig = GuardConfig()) -> Prompt:
@@ -267,42 +297,56 @@ def load_catalogue(con: duckdb.DuckDBPyConnection) -> Catalogue:
     return Catalogue.from_rows(con.execute(sqlfiles.query("message_catalogue")).fetchall())
 
 
+def _rows(
+    con: duckdb.DuckDBPyConnection, query_name: str, parameters: Mapping[str, Any]
+) -> list[dict[str, Any]]:
+    result = con.execute(sqlfiles.query(query_name), dict(parameters))
+    columns = [column[0] for column in result.description]
+    return [dict(zip(columns, row, strict=True)) for row in result.fetchall()]
+
+
 def _one(
     con: duckdb.DuckDBPyConnection, query_name: str, parameters: Mapping[str, Any]
 ) -> dict[str, Any] | None:
-    result = con.execute(sqlfiles.query(query_name), dict(parameters))
-    row = result.fetchone()
-    if row is None:
-        return None
-    return dict(zip([column[0] for column in result.description], row, strict=True))
+    rows = _rows(con, query_name, parameters)
+    return rows[0] if rows else None
+
+
+def viewers_for_users(
+    con: duckdb.DuckDBPyConnection, user_ids: Sequence[int]
+) -> dict[int, dict[str, Any]]:
+    """Name (sign-ups only), gender, occupation, zip, age bucket and cluster label per user id;
+    one query each, so a batch does not pay per user. Unknown ids are absent."""
+    ids = [int(user_id) for user_id in user_ids]
+    viewers = {
+        row["user_id"]: {**row, "name": None}
+        for row in _rows(con, "message_viewer", {"user_ids": ids})
+    }
+    if warehouse.object_exists(con, "app.users"):
+        viewers.update(
+            {row["user_id"]: row for row in _rows(con, "message_app_viewer", {"user_ids": ids})}
+        )
+    labels: dict[int, str] = {}
+    if warehouse.object_exists(con, "marts.user_clusters") and warehouse.object_exists(
+        con, "marts.clusters"
+    ):
+        labels = {
+            row["user_id"]: row["label"]
+            for row in _rows(con, "message_cluster_label", {"user_ids": ids})
+        }
+    for user_id, viewer in viewers.items():
+        viewer["cluster_label"] = labels.get(user_id)
+    return viewers
 
 
 def viewer_for_user(con: duckdb.DuckDBPyConnection, user_id: int) -> dict[str, Any]:
-    """Name (sign-ups only), gender, occupation, zip, age bucket and cluster label of a user."""
-    viewer = None
-    if warehouse.object_exists(con, "app.users"):
-        viewer = _one(con, "message_app_viewer", {"user_id": user_id})
-    if viewer is None:
-        viewer = _one(con, "message_viewer", {"user_id": user_id})
+    viewer = viewers_for_users(con, [user_id]).get(user_id)
     if viewer is None:
         raise UnknownUser(
             f"no user with id {user_id}.",
             hint='watchit sql "select user_id from staging.stg_users limit 5"',
         )
-    viewer.setdefault("name", None)
-    viewer["cluster_label"] = cluster_label_for(con, user_id)
     return viewer
-
-
-def cluster_label_for(con: duckdb.DuckDBPyConnection, user_id: int) -> str | None:
-    """The user's taste-cluster label, or None when `watchit cluster` has not run."""
-    if not (
-        warehouse.object_exists(con, "marts.user_clusters")
-        and warehouse.object_exists(con, "marts.clusters")
-    ):
-        return None
-    row = _one(con, "message_cluster_label", {"user_id": user_id})
-    return row["label"] if row else None
 
 
 def age_bucket_for(con: duckdb.DuckDBPyConnection, age: int) -> str | None:
@@ -372,9 +416,12 @@ def request_for_user(
     method: str = "hybrid",
     n: int = 5,
     name: str | None = None,
+    viewer: Mapping[str, Any] | None = None,
 ) -> MessageRequest:
-    """The message request for a known user: their demographics and `method`'s top-n list."""
-    viewer = viewer_for_user(con, user_id)
+    """The message request for a known user: their demographics and `method`'s top-n list.
+
+    `viewer` (from viewers_for_users) saves the per-user lookup in batches."""
+    viewer = viewer if viewer is not None else viewer_for_user(con, user_id)
     recommend_for_user = _recommendation_function("recommend", "recommend_for_user")
     movies = movies_from_recommendations(recommend_for_user(con, user_id, method, n))
     return MessageRequest(

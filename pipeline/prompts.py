@@ -25,11 +25,6 @@ TEMPLATES = ("system.md.j2", "user.md.j2", "offline_message.md.j2")
 PROMPT_SCHEMA = "1"
 
 
-def _with_article(noun: str) -> str:
-    """ "engineer" -> "an engineer", "K-12 student" -> "a K-12 student"."""
-    return f"{'an' if noun[:1].lower() in 'aeio' else 'a'} {noun}"
-
-
 def _and_join(items: Iterable[Any]) -> str:
     """["A", "B", "C"] -> "A, B and C"."""
     names = [str(item) for item in items]
@@ -51,7 +46,7 @@ def environment() -> jinja2.Environment:
         trim_blocks=True,
         lstrip_blocks=True,
     )
-    env.filters.update(with_article=_with_article, and_join=_and_join, titled=_titled)
+    env.filters.update(and_join=_and_join, titled=_titled)
     return env
 
 

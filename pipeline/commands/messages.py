@@ -228,9 +228,12 @@ def _write_batch(
                     "the warehouse has no users with ratings.", hint="run `watchit load` first."
                 )
             task = progress.add_task("recommending", total=len(user_ids))
+            viewers = messages.viewers_for_users(con, user_ids)
             requests = []
             for user_id in user_ids:
-                requests.append(messages.request_for_user(con, user_id, method, count))
+                requests.append(
+                    messages.request_for_user(con, user_id, method, count, viewer=viewers[user_id])
+                )
                 progress.advance(task)
             catalogue = messages.load_catalogue(con)
             cached = {}

@@ -47,12 +47,14 @@ class _Pattern:
     title: str
     folded: tuple[str, ...]
     strict: bool  # short/common: needs capitals, and a year when opening a sentence
+    tail: str  # punctuation ending the title ("That Darn Cat!", "Better Off Dead...")
 
 
 @dataclass(frozen=True)
 class Mention:
     movie_id: int
     title: str
+    key: tuple[str, ...]  # the folded words that matched
     start: int
     end: int
 
@@ -62,6 +64,7 @@ class Catalogue:
     """Every movie title of the warehouse, indexed by the first word of each way to write it."""
 
     titles: dict[int, str]
+    keys: dict[int, set[tuple[str, ...]]] = field(default_factory=dict, repr=False)
     _by_first_word: dict[str, list[_Pattern]] = field(default_factory=dict, repr=False)
 
     @classmethod
@@ -72,6 +75,7 @@ class Catalogue:
             for variant in title_variants(title):
                 pattern = _pattern(int(movie_id), title, variant)
                 if pattern:
+                    catalogue.keys.setdefault(pattern.movie_id, set()).add(pattern.folded)
                     catalogue._by_first_word.setdefault(pattern.folded[0], []).append(pattern)
         for patterns in catalogue._by_first_word.values():
             patterns.sort(key=lambda pattern: -len(pattern.folded))
@@ -99,13 +103,11 @@ class Catalogue:
             if span & taken:
                 continue
             taken |= span
+            end = tokens[index + size - 1].end()
+            if pattern.tail and text.startswith(pattern.tail, end):
+                end += len(pattern.tail)
             found.append(
-                Mention(
-                    pattern.movie_id,
-                    pattern.title,
-                    tokens[index].start(),
-                    tokens[index + size - 1].end(),
-                )
+                Mention(pattern.movie_id, pattern.title, pattern.folded, tokens[index].start(), end)
             )
         return sorted(found, key=lambda mention: mention.start)
 
@@ -120,7 +122,8 @@ def _pattern(movie_id: int, title: str, variant: str) -> _Pattern | None:
         return None  # "Ed", "Go", "M": indistinguishable from ordinary text
     letters = sum(len(word) for word in content)
     strict = len(content) == 1 or (len(content) == 2 and letters < 10)
-    return _Pattern(movie_id, title, folded, strict)
+    last = list(_TOKEN.finditer(variant))[-1]
+    return _Pattern(movie_id, title, folded, strict, variant[last.end() :].strip())
 
 
 def _written_as_title(
@@ -177,20 +180,22 @@ def check(
         problems.append("the reply looks like a refusal")
     mentions = catalogue.mentions(text, ignore_words)
     allowed = set(recommended_ids)
-    allowed_titles = {
-        fold(catalogue.titles[movie_id]) for movie_id in allowed if movie_id in catalogue.titles
-    }
+    # "Sabrina" names the recommended Sabrina (1954) even though Sabrina (1995) exists too.
+    allowed_keys = {key for movie_id in allowed for key in catalogue.keys.get(movie_id, ())}
     strays = sorted(
         {
             mention.title
             for mention in mentions
-            if mention.movie_id not in allowed and fold(mention.title) not in allowed_titles
+            if mention.movie_id not in allowed and mention.key not in allowed_keys
         }
     )
     if strays:
         problems.append("names movies that were not recommended: " + "; ".join(strays))
     # Titles are masked first: "M*A*S*H" and "Dr. Strangelove" are not markdown or two sentences.
-    masked = _mask(text, mentions)
+    # Recommended titles are masked wherever they appear verbatim, even those too short to detect.
+    spans = [(mention.start, mention.end) for mention in mentions]
+    spans += _verbatim_spans(text, [catalogue.titles[i] for i in allowed if i in catalogue.titles])
+    masked = _mask(text, spans)
     if _MARKDOWN_LINE.search(masked) or _MARKDOWN_INLINE.search(masked):
         problems.append("contains markdown (headings, bullets, asterisks, code or links)")
     sentences = count_sentences(masked)
@@ -205,13 +210,30 @@ def check(
     return Verdict(flat, tuple(problems), mentioned)
 
 
-def _mask(text: str, mentions: Sequence[Mention]) -> str:
+def _verbatim_spans(text: str, titles: Iterable[str]) -> list[tuple[int, int]]:
+    folded_text = text.lower()
+    spans = []
+    for title in titles:
+        for variant in title_variants(title):
+            needle = variant.lower()
+            start = folded_text.find(needle)
+            while start != -1:
+                spans.append((start, start + len(needle)))
+                start = folded_text.find(needle, start + len(needle))
+    return spans
+
+
+def _mask(text: str, spans: Sequence[tuple[int, int]]) -> str:
+    """Replace each span (overlaps merged) by the word "Title"."""
     pieces = []
     position = 0
-    for mention in mentions:
-        pieces.append(text[position : mention.start])
-        pieces.append("Title")
-        position = mention.end
+    for start, end in sorted(spans):
+        if end <= position:
+            continue
+        pieces.append(text[position : max(start, position)])
+        if start >= position:
+            pieces.append("Title")
+        position = end
     pieces.append(text[position:])
     return "".join(pieces)
 

@@ -10,8 +10,9 @@ import re
 import unicodedata
 
 # Articles MovieLens moves to the end of a title ("Misérables, Les", "Dolce Vita, La").
+# (Not the Italian "i": it would turn "I.Q." into the one-letter title "Q".)
 ARTICLES = frozenset(
-    "the a an les la le l' il el los las das der die den det lo gli i un une".split()
+    "the a an les la le l' il el los las das der die den det lo gli un une".split()
 )
 _TRAILING_PARENTHESES = re.compile(r"\s*\(([^()]*)\)\s*$")
 _TRAILING_ARTICLE = re.compile(r"^(?P<body>.+),\s+(?P<article>[^\s,]+)$")

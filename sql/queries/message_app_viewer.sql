@@ -1,7 +1,7 @@
 /*
 Purpose: a user who signed up in WatchIt (app.users): name and demographics for the message.
-Grain:   one row (none when the id is not a sign-up).
-Inputs:  $user_id; app.users, staging.stg_age_buckets. Run only when app.users exists.
+Grain:   one row per requested id that is a sign-up.
+Inputs:  $user_ids (list); app.users, staging.stg_age_buckets. Run only when app.users exists.
 */
 with app_users as (
     select * from app.users
@@ -21,4 +21,4 @@ select
 from app_users
 left join age_buckets
     on app_users.age_bucket_code = age_buckets.age_bucket_code
-where app_users.user_id = $user_id
+where list_contains($user_ids, app_users.user_id)

@@ -1,7 +1,7 @@
 /*
-Purpose: the taste-cluster label of one user ("action and sci-fi fans").
-Grain:   one row (none when the user has no cluster).
-Inputs:  $user_id; marts.user_clusters, marts.clusters. Run only when both exist.
+Purpose: the taste-cluster label of each requested user ("action and sci-fi fans").
+Grain:   one row per requested user with a cluster.
+Inputs:  $user_ids (list); marts.user_clusters, marts.clusters. Run only when both exist.
 */
 with user_clusters as (
     select * from marts.user_clusters
@@ -11,8 +11,10 @@ clusters as (
     select * from marts.clusters
 )
 
-select clusters.label
+select
+    user_clusters.user_id,
+    clusters.label
 from user_clusters
 inner join clusters
     on user_clusters.cluster_id = clusters.cluster_id
-where user_clusters.user_id = $user_id
+where list_contains($user_ids, user_clusters.user_id)

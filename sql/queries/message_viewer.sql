@@ -1,7 +1,7 @@
 /*
-Purpose: demographics of one MovieLens user for the personal message.
-Grain:   one row (none when the user does not exist).
-Inputs:  $user_id; staging.stg_users, staging.stg_age_buckets.
+Purpose: demographics of MovieLens users for the personal message.
+Grain:   one row per requested user that exists.
+Inputs:  $user_ids (list); staging.stg_users, staging.stg_age_buckets.
 */
 with users as (
     select * from staging.stg_users
@@ -20,4 +20,4 @@ select
 from users
 left join age_buckets
     on users.age_bucket_code = age_buckets.age_bucket_code
-where users.user_id = $user_id
+where list_contains($user_ids, users.user_id)
