@@ -73,9 +73,18 @@ def main(
 
 def _register_commands() -> None:
     # Each group module adds its commands to `app`; they never import cli themselves.
-    from pipeline.commands import build, clusters, data, download, evaluate, messages, recommend
+    from pipeline.commands import (
+        build,
+        clusters,
+        data,
+        demo,
+        download,
+        evaluate,
+        messages,
+        recommend,
+    )
 
-    for module in (download, data, build, recommend, clusters, messages, evaluate):
+    for module in (demo, download, data, build, recommend, clusters, messages, evaluate):
         module.register(app)
 
 
