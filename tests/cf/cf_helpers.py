@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from pathlib import Path
 
-from conftest import write_movielens_dir
+from movielens_files import write_movielens_dir
 
 from pipeline import cf, load, sqlfiles
 from pipeline import warehouse as wh

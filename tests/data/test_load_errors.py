@@ -8,7 +8,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 import pytest
-from conftest import DEFAULT_MOVIES, DEFAULT_RATINGS, DEFAULT_USERS, write_movielens_dir
+from movielens_files import DEFAULT_MOVIES, DEFAULT_RATINGS, DEFAULT_USERS, write_movielens_dir
 from typer.testing import CliRunner
 
 from pipeline.cli import app

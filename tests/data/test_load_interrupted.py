@@ -11,7 +11,7 @@ import time
 from pathlib import Path
 
 import pytest
-from conftest import write_movielens_dir
+from movielens_files import write_movielens_dir
 from typer.testing import CliRunner
 
 from pipeline.cli import app

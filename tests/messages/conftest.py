@@ -5,38 +5,11 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 import pytest
+from message_samples import GOOD_REPLY, MOVIES, OTHER_MOVIES  # noqa: F401 - re-exported for fixtures
 from pytest_httpserver import HTTPServer
 
 from pipeline.llm.guard import Catalogue
-from pipeline.messages import MessageRequest, MovieItem
-
-MOVIES = (
-    MovieItem(50, "Star Wars (1977)", 1977, ("Action", "Adventure", "Sci-Fi")),
-    MovieItem(2571, "Matrix, The (1999)", 1999, ("Action", "Sci-Fi", "Thriller")),
-    MovieItem(
-        750,
-        "Dr. Strangelove or: How I Learned to Stop Worrying and Love the Bomb (1963)",
-        1963,
-        ("Comedy", "War"),
-    ),
-    MovieItem(9, "M*A*S*H (1970)", 1970, ("Comedy", "War")),
-    MovieItem(2, "Misérables, Les (1995)", 1995, ("Drama", "Musical")),
-)
-OTHER_MOVIES = [
-    (1, "Toy Story (1995)"),
-    (3, "Big (1988)"),
-    (4, "Heat (1995)"),
-    (5, "Seven (Se7en) (1995)"),
-    (6, "Net, The (1995)"),
-    (7, "unknown"),
-    (8, "187 (1997)"),
-    (10, "Romance (1999)"),
-    (11, "Go (1999)"),
-]
-GOOD_REPLY = (
-    "Hi Maria, as a programmer in the 25-34 crowd you will love Star Wars and The Matrix. "
-    "Save Dr. Strangelove for a night when you want to laugh at the end of the world!"
-)
+from pipeline.messages import MessageRequest
 
 
 @pytest.fixture(scope="session")

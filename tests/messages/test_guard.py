@@ -4,7 +4,7 @@ length and markdown."""
 from __future__ import annotations
 
 import pytest
-from conftest import GOOD_REPLY, MOVIES
+from message_samples import GOOD_REPLY, MOVIES
 
 from pipeline.llm import guard
 from pipeline.llm.titles import display_title, title_variants

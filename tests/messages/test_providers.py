@@ -9,7 +9,7 @@ import logging
 import time
 
 import pytest
-from conftest import GOOD_REPLY
+from message_samples import GOOD_REPLY
 from message_wire import API_KEY, CASES, WireCase
 from pytest_httpserver import HTTPServer
 from werkzeug import Request, Response
