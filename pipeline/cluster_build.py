@@ -58,6 +58,7 @@ class PopularityConfig:
 
 def ensure_tables(con: duckdb.DuckDBPyConnection) -> None:
     """Create the cluster tables if a warehouse predates them (their DDL is create-if-not-exists)."""
+    con.execute("create schema if not exists marts")
     for sql_object in sqlfiles.ordered_objects(("marts",)):
         if sql_object.qualified_name in CLUSTER_TABLES:
             con.execute(sql_object.text)

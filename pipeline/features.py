@@ -124,7 +124,9 @@ def user_feature_matrix(
         projection = rating_projection(ratings, user_ids, svd_components, random_state)
         values = np.hstack([values, projection])
         names += [f"svd_{index + 1}" for index in range(projection.shape[1])]
-    # A constant column (a genre nobody rated) has zero variance; StandardScaler leaves it 0.
+    # Rounded first: a column that is constant up to float noise (a centred mean of exactly 0)
+    # would otherwise be blown up to unit variance. A truly constant column stays 0.
+    values = np.round(values, 9)
     scaled = StandardScaler().fit_transform(values) if len(values) else values
     scaled = np.clip(scaled, -CLIP_STANDARD_DEVIATIONS, CLIP_STANDARD_DEVIATIONS)
     return FeatureMatrix(user_ids, tuple(names), scaled, genre_shares_long(features))
