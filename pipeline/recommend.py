@@ -1,0 +1,218 @@
+"""Top-N recommendations for one user or all users at once, computed by SQL in the warehouse.
+
+One run, whatever the number of users, is a handful of set-based queries on temp tables
+(sql/queries/recommend_*.sql):
+
+1. recommendation_users <- the requested users; recommendation_exclusions <- their ratings in
+   app.ratings (sign-ups), if that table exists.
+2. Candidates with their evidence: recommend_item.sql (neighbours of the movies the user rated,
+   "because you rated Alien (1979) 5 stars"), recommend_user.sql (movies the user's neighbours
+   rated, "liked by 12 viewers with your taste"), both for the hybrid.
+3. Predicted ratings: the collaborative-filtering model's own query (predict_item.sql,
+   predict_user.sql or predict_hybrid.sql) on exactly these pairs, so a recommendation's
+   predicted rating is what `watchit predict` says for the same pair.
+4. recommend_ranked.sql ranks by predicted_rating * ln(1 + neighbour support), fills users with
+   too few candidates from marts.popular_movies (explanation says so) and adds titles.
+
+A movie the user rated (staging.stg_ratings or app.ratings) is never recommended.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Sequence
+
+import duckdb
+import polars as pl
+
+from pipeline import sqlfiles, warehouse
+from pipeline.errors import InvalidInput, UnknownUser, WarehouseNotFound
+
+log = logging.getLogger(__name__)
+
+METHODS = ("hybrid", "item", "user", "popular", "cluster")
+# Which candidate queries feed which method; popular has none (everything is the fallback).
+CANDIDATE_QUERIES = {
+    "hybrid": ("item_candidates", "user_candidates"),
+    "item": ("item_candidates",),
+    "user": ("user_candidates",),
+    "popular": (),
+}
+POPULAR_LABELS = {"popular": "popular: "}
+FALLBACK_LABEL = "popular fallback (no personal match): "
+MAX_RECOMMENDATIONS = 1000
+# Candidates scored per user (the best-supported ones); see sql/queries/recommend_candidates.sql.
+MAX_CANDIDATES_PER_USER = 100
+OUTPUT_SCHEMA = {
+    "rank": pl.Int32,
+    "movie_id": pl.Int32,
+    "title": pl.String,
+    "release_year": pl.Int32,
+    "genres": pl.String,
+    "predicted_rating": pl.Float64,
+    "score": pl.Float64,
+    "explanation": pl.String,
+}
+REQUIRED_OBJECTS = (
+    "marts.movies",
+    "marts.popular_movies",
+    "marts.movie_neighbours",
+    "marts.user_neighbours",
+    "marts.rating_baselines",
+)
+_TEMP_TABLES = (
+    "recommendation_users",
+    "item_candidates",
+    "user_candidates",
+    "recommendation_exclusions",
+    "recommendation_candidates",
+    "prediction_requests",
+    "recommendation_predictions",
+)
+
+
+def recommend_for_user(
+    con: duckdb.DuckDBPyConnection, user_id: int, method: str = "hybrid", n: int = 10
+) -> pl.DataFrame:
+    """Top-n movies for one user: rank, movie_id, title, release_year, genres,
+    predicted_rating, score, explanation (rank 1 first)."""
+    frame = recommend_for_users(con, [user_id], method=method, n=n)
+    return frame.drop("user_id")
+
+
+def recommend_for_users(
+    con: duckdb.DuckDBPyConnection,
+    user_ids: Sequence[int] | None,
+    method: str = "hybrid",
+    n: int = 10,
+    max_candidates: int = MAX_CANDIDATES_PER_USER,
+) -> pl.DataFrame:
+    """Top-n movies for every user in `user_ids` (None = every known user), in one SQL run.
+
+    Columns: user_id, then those of recommend_for_user; sorted by user_id, rank. Only the
+    `max_candidates` best-supported candidates of each user (at least n) get a predicted rating.
+    """
+    check_method(method)
+    check_limit(n)
+    if method == "cluster":
+        return _recommend_by_cluster(con, user_ids, n)
+    warehouse.require_objects(con, *REQUIRED_OBJECTS, step="build")
+    ids = known_user_ids(con) if user_ids is None else check_users(con, user_ids)
+    try:
+        _fill_temp_tables(con, ids, method, max(max_candidates, n))
+        frame = _fetch(
+            con,
+            sqlfiles.query("recommend_ranked"),
+            {"n": n, "popular_label": POPULAR_LABELS.get(method, FALLBACK_LABEL)},
+        )
+    finally:
+        for table in _TEMP_TABLES:
+            con.execute(f"drop table if exists temp.main.{table}")
+    return frame.select(
+        pl.col("user_id").cast(pl.Int32),
+        *[pl.col(name).cast(dtype) for name, dtype in OUTPUT_SCHEMA.items()],
+    )
+
+
+def check_method(method: str) -> None:
+    if method not in METHODS:
+        raise InvalidInput(
+            f"unknown recommendation method {method!r}.", hint=f"use one of {', '.join(METHODS)}."
+        )
+
+
+def check_limit(n: int) -> None:
+    if isinstance(n, bool) or not isinstance(n, int) or not 1 <= n <= MAX_RECOMMENDATIONS:
+        raise InvalidInput(
+            f"the number of recommendations must be from 1 to {MAX_RECOMMENDATIONS}, got {n!r}."
+        )
+
+
+def known_user_ids(con: duckdb.DuckDBPyConnection) -> list[int]:
+    """MovieLens users (staging.stg_users) and signed-up users (app.users, when it exists)."""
+    query = "select user_id from staging.stg_users"
+    if warehouse.object_exists(con, "app.users"):
+        query += " union select user_id from app.users"
+    return sorted(user_id for (user_id,) in con.execute(query).fetchall())
+
+
+def check_users(con: duckdb.DuckDBPyConnection, user_ids: Sequence[int]) -> list[int]:
+    """The distinct ids, or UnknownUser naming the first few that no table knows."""
+    ids = sorted({_as_user_id(user_id) for user_id in user_ids})
+    known = set(known_user_ids(con))
+    unknown = [user_id for user_id in ids if user_id not in known]
+    if unknown:
+        shown = ", ".join(map(str, unknown[:5])) + (" ..." if len(unknown) > 5 else "")
+        raise UnknownUser(
+            f"no user with id {shown}.",
+            hint="for someone without ratings use "
+            "`watchit recommend --age 25 --gender F --occupation programmer`.",
+        )
+    return ids
+
+
+def _as_user_id(value: object) -> int:
+    if isinstance(value, bool) or not isinstance(value, int):
+        raise InvalidInput(f"user ids must be whole numbers, got {value!r}.")
+    return value
+
+
+def _fill_temp_tables(
+    con: duckdb.DuckDBPyConnection, user_ids: list[int], method: str, max_candidates: int
+) -> None:
+    con.execute(sqlfiles.query("recommend_candidate_tables"))
+    con.execute(
+        "insert into recommendation_users select distinct unnest($ids::integer[])",
+        {"ids": user_ids},
+    )
+    if warehouse.object_exists(con, "app.ratings"):
+        con.execute(
+            "insert into recommendation_exclusions " + sqlfiles.query("recommend_app_ratings")
+        )
+    for table in CANDIDATE_QUERIES[method]:
+        side = table.removesuffix("_candidates")
+        con.execute(f"insert into {table} by name " + sqlfiles.query(f"recommend_{side}"))
+    con.execute(
+        "create or replace temp table recommendation_candidates as "
+        + sqlfiles.query("recommend_candidates"),
+        {"max_candidates": max_candidates},
+    )
+    if method == "popular":
+        con.execute(
+            "create or replace temp table recommendation_predictions "
+            "(user_id integer, movie_id integer, predicted_rating double)"
+        )
+        return
+    # The CF model's own prediction query, on exactly the candidate pairs.
+    con.execute(
+        "create or replace temp table prediction_requests as "
+        "select user_id, movie_id from recommendation_candidates"
+    )
+    con.execute(
+        "create or replace temp table recommendation_predictions as "
+        + sqlfiles.query(f"predict_{method}")
+    )
+
+
+def _recommend_by_cluster(
+    con: duckdb.DuckDBPyConnection, user_ids: Sequence[int] | None, n: int
+) -> pl.DataFrame:
+    try:
+        from pipeline import cold_start
+    except ImportError:
+        cold_start = None  # type: ignore[assignment]
+    if cold_start is None or not hasattr(cold_start, "recommend_for_cluster_members"):
+        raise WarehouseNotFound(
+            "the cluster method needs taste clusters, which this installation cannot build.",
+            hint="run `watchit cluster` first.",
+        )
+    ids = None if user_ids is None else check_users(con, user_ids)
+    return cold_start.recommend_for_cluster_members(con, ids, n)
+
+
+def _fetch(
+    con: duckdb.DuckDBPyConnection, query: str, parameters: dict[str, object] | None = None
+) -> pl.DataFrame:
+    frame = pl.from_arrow(con.sql(query, params=parameters).to_arrow_table())
+    assert isinstance(frame, pl.DataFrame)
+    return frame

@@ -1,0 +1,29 @@
+/*
+Purpose: the empty temp tables one recommendation run fills (pipeline/recommend.py): the
+         requested users, the candidates of each side (filled by recommend_item.sql and
+         recommend_user.sql), and the predicted ratings (filled by predict_<method>.sql).
+         recommendation_exclusions holds the requested users' ratings from app.ratings
+         (sign-ups), which every query treats as already rated. Temp tables live in the
+         connection only, so a read-only warehouse works.
+*/
+create or replace temp table recommendation_users (user_id integer primary key);
+
+create or replace temp table item_candidates (
+    user_id integer,
+    movie_id integer,
+    item_explanation varchar,
+    item_support double
+);
+
+create or replace temp table user_candidates (
+    user_id integer,
+    movie_id integer,
+    user_explanation varchar,
+    user_support double
+);
+
+-- Ratings stored outside the models (app.ratings of signed-up users): never recommended.
+create or replace temp table recommendation_exclusions (
+    user_id integer,
+    movie_id integer
+);
