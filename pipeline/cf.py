@@ -24,16 +24,30 @@ import duckdb
 import numpy as np
 import polars as pl
 
-from pipeline import sqlfiles, warehouse
+from pipeline import latent_factors, sqlfiles, warehouse
 from pipeline.errors import InvalidInput
 
 log = logging.getLogger(__name__)
 
-METHODS = ("baseline", "user", "item", "hybrid")
+METHODS = ("baseline", "user", "item", "factors", "hybrid")
 # Features of the hybrid, in the order of the least-squares columns (see predict_hybrid.sql).
-BLEND_COMPONENTS = ("intercept", "item_residual", "user_residual")
+BLEND_COMPONENTS = (
+    "intercept",
+    "item_residual",
+    "user_residual",
+    "factor_residual",
+    "item_residual_by_confidence",
+    "user_residual_by_confidence",
+)
 # Used when the validation holdout is too small to fit anything (tiny test warehouses).
-DEFAULT_BLEND_WEIGHTS = {"intercept": 0.0, "item_residual": 0.5, "user_residual": 0.5}
+DEFAULT_BLEND_WEIGHTS = {
+    "intercept": 0.0,
+    "item_residual": 0.5,
+    "user_residual": 0.5,
+    "factor_residual": 0.0,
+    "item_residual_by_confidence": 0.0,
+    "user_residual_by_confidence": 0.0,
+}
 MIN_VALIDATION_RATINGS = 30
 
 
@@ -43,6 +57,7 @@ class CfConfig:
 
     Defaults follow Surprise's KNNBaseline (k=40, shrinkage=100, ALS biases with
     lambda_u=15, lambda_i=10) except min_support, which keeps the similarity tables small.
+    The latent-factor settings were tuned on ML-100K fold 0 (bench/rating_quality.py --quick).
     """
 
     item_neighbours_k: int = 40  # neighbours per (user, movie) for item kNN, and per movie listed
@@ -54,12 +69,22 @@ class CfConfig:
     validation_fraction: float = 0.1  # share of training ratings held out to fit blend weights
     validation_seed: int = 42  # seed of the hash that picks the holdout
     refit_on_all_ratings: bool = True  # rebuild on all ratings after fitting the weights
+    count_factors: int = 50  # latent factors per user and movie (0 = no factor component)
+    factor_regularisation: float = 0.12  # ALS weighted-lambda: lambda * ratings per entity
+    factor_iterations: int = 15  # ALS passes (users then movies)
+    factor_seed: int = 42  # seed of the random initial movie factors
 
     def __post_init__(self) -> None:
-        for name in ("item_neighbours_k", "user_neighbours_k", "min_support"):
+        for name in ("item_neighbours_k", "user_neighbours_k", "min_support", "factor_iterations"):
             if getattr(self, name) < 1:
                 raise InvalidInput(f"{name} must be at least 1, got {getattr(self, name)}.")
-        for name in ("shrinkage", "user_bias_regularisation", "movie_bias_regularisation"):
+        for name in (
+            "shrinkage",
+            "user_bias_regularisation",
+            "movie_bias_regularisation",
+            "count_factors",
+            "factor_regularisation",
+        ):
             if getattr(self, name) < 0:
                 raise InvalidInput(f"{name} must be >= 0, got {getattr(self, name)}.")
         if not 0 <= self.validation_fraction < 1:
@@ -82,6 +107,10 @@ PARAMETER_DESCRIPTIONS = {
     "validation_seed": "Seed of the hash choosing the validation holdout.",
     "refit_on_all_ratings": "1 = rebuild on all ratings after fitting the blend weights.",
     "is_validation_build": "1 while the models are built without the validation holdout.",
+    "count_factors": "Latent factors per user and movie (0 = no factor component).",
+    "factor_regularisation": "ALS weighted-lambda: penalty lambda * n on each factor vector.",
+    "factor_iterations": "ALS passes over users then movies.",
+    "factor_seed": "Seed of the random initial movie factors.",
 }
 
 Progress = Callable[[str], None]
@@ -109,7 +138,7 @@ def build_models(
     validate = config.validation_fraction > 0
     write_parameters(con, config, is_validation_build=validate)
     report("building models" + (" without the validation holdout" if validate else ""))
-    warehouse.apply_sql_layers(con, sqlfiles.BUILD_LAYERS)
+    _build_layers_and_factors(con, config)
     if validate:
         report("fitting hybrid blend weights on the validation holdout")
         weights, count, rmse = fit_blend_weights(con)
@@ -118,8 +147,51 @@ def build_models(
     if validate and config.refit_on_all_ratings:
         write_parameters(con, config, is_validation_build=False)
         report("rebuilding models on all training ratings")
-        warehouse.apply_sql_layers(con, sqlfiles.BUILD_LAYERS)
+        _build_layers_and_factors(con, config)
     store_blend_weights(con, weights, count, rmse)
+
+
+def _build_layers_and_factors(con: duckdb.DuckDBPyConnection, config: CfConfig) -> None:
+    warehouse.apply_sql_layers(con, sqlfiles.BUILD_LAYERS)
+    fit_factors(con, config)
+
+
+def fit_factors(con: duckdb.DuckDBPyConnection, config: CfConfig) -> None:
+    """Fit ALS factors of the baseline residuals; replace marts.user_factors/movie_factors."""
+    con.execute("delete from marts.user_factors")
+    con.execute("delete from marts.movie_factors")
+    if config.count_factors == 0:
+        return
+    residuals = _fetch_polars(
+        con, "select user_id, movie_id, baseline_residual from intermediate.int_ratings_centered"
+    )
+    if residuals.is_empty():
+        return
+    model = latent_factors.fit_als(
+        residuals["user_id"].to_numpy(),
+        residuals["movie_id"].to_numpy(),
+        residuals["baseline_residual"].to_numpy(),
+        count_factors=config.count_factors,
+        regularisation=config.factor_regularisation,
+        iterations=config.factor_iterations,
+        seed=config.factor_seed,
+    )
+    for table, column, ids, factors in (
+        ("user_factors", "user_id", model.user_ids, model.user_factors),
+        ("movie_factors", "movie_id", model.movie_ids, model.movie_factors),
+    ):
+        frame = pl.DataFrame(
+            {column: ids.astype(np.int32), "latent_factors": factors.tolist()},
+            schema={column: pl.Int32, "latent_factors": pl.List(pl.Float64)},
+        )
+        con.register("fitted_factors", frame.to_arrow())
+        try:
+            con.execute(
+                f"insert into marts.{table} ({column}, latent_factors) "
+                f"select {column}, latent_factors from fitted_factors"
+            )
+        finally:
+            con.unregister("fitted_factors")
 
 
 def fit_blend_weights(con: duckdb.DuckDBPyConnection) -> tuple[dict[str, float], int, float | None]:
@@ -149,22 +221,46 @@ def fit_blend_weights(con: duckdb.DuckDBPyConnection) -> tuple[dict[str, float],
 
 
 def blend_features(con: duckdb.DuckDBPyConnection, pairs: pl.DataFrame) -> pl.DataFrame:
-    """The hybrid's features per pair: baseline and the two kNN residual predictions (0 if none)."""
+    """The hybrid's features per pair: baseline and the residual predictions (0 if none)."""
     item = _run_prediction_query(con, pairs, "predict_item")
     user = _run_prediction_query(con, pairs, "predict_user")
-    return item.select(
-        "user_id",
-        "movie_id",
-        "baseline_rating",
-        pl.lit(1.0).alias("intercept"),
-        pl.col("residual_prediction").fill_null(0.0).alias("item_residual"),
-    ).join(
-        user.select(
+    factors = _run_prediction_query(con, pairs, "predict_factors")
+    return (
+        item.select(
             "user_id",
             "movie_id",
-            pl.col("residual_prediction").fill_null(0.0).alias("user_residual"),
-        ),
-        on=["user_id", "movie_id"],
+            "baseline_rating",
+            pl.lit(1.0).alias("intercept"),
+            pl.col("residual_prediction").fill_null(0.0).alias("item_residual"),
+            _by_confidence("item_residual_by_confidence"),
+        )
+        .join(
+            user.select(
+                "user_id",
+                "movie_id",
+                pl.col("residual_prediction").fill_null(0.0).alias("user_residual"),
+                _by_confidence("user_residual_by_confidence"),
+            ),
+            on=["user_id", "movie_id"],
+        )
+        .join(
+            factors.select(
+                "user_id",
+                "movie_id",
+                pl.col("residual_prediction").fill_null(0.0).alias("factor_residual"),
+            ),
+            on=["user_id", "movie_id"],
+        )
+    )
+
+
+def _by_confidence(name: str) -> pl.Expr:
+    """kNN residual * S / (S + 1), S = sum of the used neighbours' similarities (0 if none)."""
+    similarity_sum = pl.col("sum_similarities")
+    return (
+        (pl.col("residual_prediction") * similarity_sum / (similarity_sum + 1))
+        .fill_null(0.0)
+        .alias(name)
     )
 
 
@@ -184,7 +280,7 @@ def store_blend_weights(
 def predict_ratings(
     con: duckdb.DuckDBPyConnection, pairs: pl.DataFrame, method: str
 ) -> pl.DataFrame:
-    """Predict ratings for (user_id, movie_id) pairs with baseline, user, item or hybrid.
+    """Predict ratings for (user_id, movie_id) pairs with baseline, user, item, factors or hybrid.
 
     Returns user_id, movie_id, predicted_rating (clipped to 1..5) and is_fallback, one row per
     input row in input order. A pair without a qualifying neighbour gets the baseline

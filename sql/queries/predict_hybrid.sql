@@ -1,22 +1,28 @@
 /*
 Purpose: hybrid prediction for every row of the temp table prediction_requests(user_id,
-         movie_id): the baseline plus a least-squares blend of the two kNN residual
-         predictions,
+         movie_id): the baseline plus a least-squares blend of three residual predictions,
              r_hat_ui = b_ui + w_0 + w_item * item_residual + w_user * user_residual
-         where item_residual / user_residual are the residual parts of
-         sql/queries/predict_item.sql and predict_user.sql (the same neighbour selection:
-         top-k among the movies u rated / among the users who rated i, similarity > 0), or 0
-         when that component has no qualifying neighbour. The weights come from
-         marts.hybrid_blend_weights (fitted on a validation holdout of the training ratings;
-         defaults 0 / 0.5 / 0.5 if absent). is_fallback is true when neither component had a
-         neighbour (the prediction is then the baseline plus the intercept w_0). Clipped to
-         [1, 5]. The two CTE chains repeat predict_item.sql / predict_user.sql on purpose:
-         query files cannot include each other and a view cannot read a temp table.
+                        + w_factor * factor_residual
+                        + w_item_c * item_residual * S_item / (S_item + 1)
+                        + w_user_c * user_residual * S_user / (S_user + 1)
+         item_residual / user_residual are the residual parts of sql/queries/predict_item.sql
+         and predict_user.sql (the same neighbour selection: top-k among the movies u rated /
+         among the users who rated i, similarity > 0), factor_residual = p_u . q_i from
+         marts.user_factors / marts.movie_factors (predict_factors.sql); S_item / S_user are
+         the sums of the similarities of the neighbours used, so the *_by_confidence features
+         let the blend trust a kNN estimate more when it rests on more, closer neighbours. A
+         missing component counts 0. The weights come from marts.hybrid_blend_weights (fitted on a validation
+         holdout of the training ratings; defaults 0 / 0.5 / 0.5 / 0 / 0 / 0 if absent). is_fallback is
+         true when no component exists (unknown user or movie): the prediction is then the
+         baseline alone, without w_0. Clipped to [1, 5]. The two kNN CTE chains repeat
+         predict_item.sql / predict_user.sql on purpose: query files cannot include each other
+         and a view cannot read a temp table.
 Grain:   one row per distinct request (user_id, movie_id).
 Inputs:  temp prediction_requests, intermediate.int_ratings_kept_for_training,
          marts.movie_similarities, marts.user_similarities, marts.rating_baselines,
-         marts.user_biases, marts.movie_biases, marts.hybrid_blend_weights,
-         meta.build_parameters (item_neighbours_k, user_neighbours_k).
+         marts.user_biases, marts.movie_biases, marts.user_factors, marts.movie_factors,
+         marts.hybrid_blend_weights, meta.build_parameters (item_neighbours_k,
+         user_neighbours_k).
 */
 with requests as (
     select distinct
@@ -69,7 +75,28 @@ blend_weights as (
                 where component = 'user_residual'
             ),
             0.5
-        ) as user_weight
+        ) as user_weight,
+        coalesce(
+            (
+                select weight from marts.hybrid_blend_weights
+                where component = 'factor_residual'
+            ),
+            0
+        ) as factor_weight,
+        coalesce(
+            (
+                select weight from marts.hybrid_blend_weights
+                where component = 'item_residual_by_confidence'
+            ),
+            0
+        ) as item_confidence_weight,
+        coalesce(
+            (
+                select weight from marts.hybrid_blend_weights
+                where component = 'user_residual_by_confidence'
+            ),
+            0
+        ) as user_confidence_weight
 ),
 
 requests_with_baseline as (
@@ -145,7 +172,8 @@ item_residuals_aggregated as (
             * item_neighbours_rated_by_user.baseline_residual
         )
         / nullif(sum(item_neighbours_rated_by_user.similarity), 0)
-            as item_residual
+            as item_residual,
+        sum(item_neighbours_rated_by_user.similarity) as item_similarity_sum
     from item_neighbours_rated_by_user
     cross join parameters
     where
@@ -188,7 +216,8 @@ user_residuals_aggregated as (
             * user_neighbours_who_rated_movie.baseline_residual
         )
         / nullif(sum(user_neighbours_who_rated_movie.similarity), 0)
-            as user_residual
+            as user_residual,
+        sum(user_neighbours_who_rated_movie.similarity) as user_similarity_sum
     from user_neighbours_who_rated_movie
     cross join parameters
     where
@@ -205,7 +234,18 @@ components_joined as (
         requests_with_baseline.movie_id,
         requests_with_baseline.baseline_rating,
         item_residuals_aggregated.item_residual,
+        user_residuals_aggregated.user_residual,
+        item_residuals_aggregated.item_residual
+        * item_residuals_aggregated.item_similarity_sum
+        / (item_residuals_aggregated.item_similarity_sum + 1)
+            as item_residual_by_confidence,
         user_residuals_aggregated.user_residual
+        * user_residuals_aggregated.user_similarity_sum
+        / (user_residuals_aggregated.user_similarity_sum + 1)
+            as user_residual_by_confidence,
+        list_dot_product(
+            user_factors.latent_factors, movie_factors.latent_factors
+        ) as factor_residual
     from requests_with_baseline
     left join item_residuals_aggregated
         on
@@ -217,30 +257,59 @@ components_joined as (
             requests_with_baseline.user_id = user_residuals_aggregated.user_id
             and requests_with_baseline.movie_id
             = user_residuals_aggregated.movie_id
+    left join marts.user_factors as user_factors
+        on requests_with_baseline.user_id = user_factors.user_id
+    left join marts.movie_factors as movie_factors
+        on requests_with_baseline.movie_id = movie_factors.movie_id
+),
+
+components_flagged as (
+    select
+        *,
+        item_residual is null
+        and user_residual is null
+        and factor_residual is null as is_fallback
+    from components_joined
 ),
 
 predictions as (
     select
-        components_joined.user_id,
-        components_joined.movie_id,
+        components_flagged.user_id,
+        components_flagged.movie_id,
         least(
             greatest(
-                components_joined.baseline_rating
-                + blend_weights.intercept_weight
-                + blend_weights.item_weight
-                * coalesce(components_joined.item_residual, 0)
-                + blend_weights.user_weight
-                * coalesce(components_joined.user_residual, 0),
+                components_flagged.baseline_rating
+                + case
+                    when components_flagged.is_fallback then 0
+                    else
+                        blend_weights.intercept_weight
+                        + blend_weights.item_weight
+                        * coalesce(components_flagged.item_residual, 0)
+                        + blend_weights.user_weight
+                        * coalesce(components_flagged.user_residual, 0)
+                        + blend_weights.factor_weight
+                        * coalesce(components_flagged.factor_residual, 0)
+                        + blend_weights.item_confidence_weight
+                        * coalesce(
+                            components_flagged.item_residual_by_confidence, 0
+                        )
+                        + blend_weights.user_confidence_weight
+                        * coalesce(
+                            components_flagged.user_residual_by_confidence, 0
+                        )
+                end,
                 1
             ),
             5
         ) as predicted_rating,
-        components_joined.baseline_rating,
-        components_joined.item_residual,
-        components_joined.user_residual,
-        components_joined.item_residual is null
-        and components_joined.user_residual is null as is_fallback
-    from components_joined
+        components_flagged.baseline_rating,
+        components_flagged.item_residual,
+        components_flagged.user_residual,
+        components_flagged.factor_residual,
+        components_flagged.item_residual_by_confidence,
+        components_flagged.user_residual_by_confidence,
+        components_flagged.is_fallback
+    from components_flagged
     cross join blend_weights
 )
 

@@ -17,7 +17,7 @@ def build_cf_warehouse(folder: Path, ratings: Sequence[Rating], **config: float)
     """Load `ratings` (ML-1M format, with matching movies.dat/users.dat) and run the CF build.
 
     `config` overrides CfConfig fields; by default there is no validation holdout so every
-    model sees exactly `ratings` (what the numpy oracles see).
+    model sees exactly `ratings` (what the numpy oracles see), and the factor model is small.
     """
     movie_ids = sorted({movie for _, movie, _ in ratings})
     user_ids = sorted({user for user, _, _ in ratings})
@@ -30,7 +30,8 @@ def build_cf_warehouse(folder: Path, ratings: Sequence[Rating], **config: float)
         users=[(user, "M", 25, 1, "00000") for user in user_ids],
     )
     path = folder / "warehouse.duckdb"
-    settings = {"validation_fraction": 0.0} | config
+    # Few, quickly fitted factors: these tests check SQL, the factor tests check ALS.
+    settings = {"validation_fraction": 0.0, "count_factors": 4, "factor_iterations": 3} | config
     with wh.rebuild(path, start_from_existing=False) as con:
         wh.apply_sql_layers(con, sqlfiles.LOAD_LAYERS)
         load.record_dataset(con, load.load_dataset(con, data_dir))

@@ -31,7 +31,7 @@ rating_sets = st.dictionaries(
     max_size=30,
 ).map(lambda cells: [(user, movie, stars) for (user, movie), stars in sorted(cells.items())])
 build_settings = settings(
-    max_examples=25,
+    max_examples=15,  # each example loads and builds a warehouse (~1-2 s)
     deadline=None,
     suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large],
 )
@@ -113,7 +113,7 @@ def test_similarity_tables_match_numpy_oracle(
     )
 
 
-@settings(max_examples=6, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@settings(max_examples=4, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(ratings=rating_sets, seed=st.integers(0, 2**16))
 def test_shuffled_input_rows_give_identical_tables(
     ratings: list[tuple[int, int, int]], seed: int
