@@ -93,9 +93,13 @@ class EvaluationConfig:
         return values | {"cf": self.cf_config.as_parameters()}
 
 
+TASKS = ("rating", "top-n", "cold-start", "sweep")
+
+
 @dataclass(frozen=True)
 class Result:
-    protocol: str
+    protocol: str  # split protocol: kfold, temporal, cold-start (sweep: kfold)
+    task: str  # rating (RMSE/MAE), top-n (ranking metrics), cold-start or sweep
     method: str
     metric: str
     value: float | None
@@ -114,7 +118,13 @@ class EvaluationRun:
     def frame(self) -> pl.DataFrame:
         return pl.DataFrame(
             [{k: v for k, v in asdict(row).items() if k != "parameters"} for row in self.results],
-            schema={"protocol": pl.Utf8, "method": pl.Utf8, "metric": pl.Utf8, "value": pl.Float64},
+            schema={
+                "protocol": pl.Utf8,
+                "task": pl.Utf8,
+                "method": pl.Utf8,
+                "metric": pl.Utf8,
+                "value": pl.Float64,
+            },
         )
 
 
@@ -221,16 +231,30 @@ def evaluate_ratings(
     for method in methods:
         rows = frame.filter(pl.col("method") == method)
         for metric in ("rmse", "mae", "fit_seconds", "predict_seconds", "share_fallback"):
-            results.append(Result(protocol, method, metric, float(rows[metric].mean()), parameters))  # type: ignore[arg-type]
+            results.append(
+                Result(protocol, "rating", method, metric, float(rows[metric].mean()), parameters)
+            )  # type: ignore[arg-type]
         results.append(
             Result(
-                protocol, method, "count_ratings", float(rows["count_ratings"].sum()), parameters
+                protocol,
+                "rating",
+                method,
+                "count_ratings",
+                float(rows["count_ratings"].sum()),
+                parameters,
             )
         )
     return results
 
 
 # ---------------------------------------------------------------- top-N
+
+
+def top_n_method_names() -> tuple[str, ...]:
+    """The methods pipeline.recommend offers (TOP_N_METHODS when it does not say)."""
+    if not recommender_available():
+        return TOP_N_METHODS
+    return tuple(getattr(importlib.import_module("pipeline.recommend"), "METHODS", TOP_N_METHODS))
 
 
 def recommender_available() -> bool:
@@ -342,14 +366,14 @@ def score_top_n(
 def evaluate_top_n(
     path: Path,
     config: EvaluationConfig,
-    methods: Sequence[str] = TOP_N_METHODS,
+    methods: Sequence[str] | None = None,
     progress: Progress | None = None,
 ) -> tuple[list[Result], pl.DataFrame, list[str]]:
     """Top-N metrics of each available method on the temporal split; also notes on skips."""
     notes = []
     if not recommender_available():
         return [], pl.DataFrame(), ["top-N skipped: pipeline.recommend is not available"]
-    wanted = list(methods)
+    wanted = list(top_n_method_names() if methods is None else methods)
     if "cluster" in wanted and not clusters_available():
         wanted.remove("cluster")
         notes.append("cluster skipped: pipeline.cluster_build is not available")
@@ -378,7 +402,7 @@ def evaluate_top_n(
                 "milliseconds_per_user": 1000 * seconds / max(len(test_users), 1),
             }
             results += [
-                Result("temporal", method, metric, value, parameters)
+                Result("temporal", "top-n", method, metric, value, parameters)
                 for metric, value in scores.items()
             ]
             curves.append(curve)
@@ -397,13 +421,14 @@ def store_results(path: Path, run: EvaluationRun) -> int:
         con.begin()
         try:
             con.executemany(
-                "insert into eval.results (run_id, code_version, protocol, method, metric, "
-                "parameters, value, created_at) values (?, ?, ?, ?, ?, ?, ?, ?)",
+                "insert into eval.results (run_id, code_version, protocol, task, method, metric, "
+                "parameters, value, created_at) values (?, ?, ?, ?, ?, ?, ?, ?, ?)",
                 [
                     [
                         run.run_id,
                         run.code_version,
                         row.protocol,
+                        row.task,
                         row.method,
                         row.metric,
                         json.dumps(row.parameters, sort_keys=True, default=str),
@@ -435,7 +460,7 @@ def run_evaluation(
         raise InvalidInput(
             f"unknown protocol(s): {', '.join(unknown)}.", hint=f"use {', '.join(PROTOCOLS)}."
         )
-    known = set(RATING_METHODS) | set(TOP_N_METHODS)
+    known = set(RATING_METHODS) | set(top_n_method_names())
     if methods is not None and set(methods) - known:
         raise InvalidInput(
             f"unknown method(s): {', '.join(sorted(set(methods) - known))}.",
@@ -445,7 +470,7 @@ def run_evaluation(
     warehouse.connect(path).close()  # clear error when it is missing or locked
     run = new_run()
     rating_methods = [m for m in RATING_METHODS if methods is None or m in methods]
-    top_n_methods = [m for m in TOP_N_METHODS if methods is None or m in methods]
+    top_n_methods = [m for m in top_n_method_names() if methods is None or m in methods]
     split_protocols = [p for p in protocols if p != "cold-start"]
     prepare_splits(path, config, split_protocols)
     for protocol in ("kfold", "temporal"):
@@ -473,7 +498,7 @@ def evaluate_cold_start(
     module = importlib.import_module("pipeline.cold_start_eval")
     if progress:
         progress("cold-start: user-level holdout")
-    outcome = module.evaluate_cold_start(path, seed=config.seed)
+    outcome = module.evaluate_cold_start(path, seed=config.seed, progress=progress)
     return cold_start_results(outcome, config), []
 
 
@@ -492,6 +517,7 @@ def cold_start_results(outcome: Any, config: EvaluationConfig) -> list[Result]:
         value = row.get("value")
         results.append(
             Result(
+                "cold-start",
                 "cold-start",
                 str(row["method"]),
                 str(row["metric"]),
@@ -529,15 +555,16 @@ METRIC_ORDER = (
 
 
 def summary_tables(results: pl.DataFrame) -> dict[str, pl.DataFrame]:
-    """One wide table per protocol: a row per method, a column per metric."""
+    """One wide table per (protocol, task): a row per method, a column per metric."""
     tables = {}
-    for protocol in results["protocol"].unique(maintain_order=True).to_list():
-        rows = results.filter(pl.col("protocol") == protocol)
+    keys = results.select("protocol", "task").unique(maintain_order=True).iter_rows()
+    for protocol, task in keys:
+        rows = results.filter((pl.col("protocol") == protocol) & (pl.col("task") == task))
         wide = rows.pivot(on="metric", index="method", values="value", aggregate_function="first")
         present = [column for column in wide.columns if column != "method"]
         ordered = [metric for metric in METRIC_ORDER if metric in present]
         ordered += sorted(set(present) - set(ordered))
-        tables[protocol] = wide.select("method", *ordered)
+        tables[f"{protocol} {task}"] = wide.select("method", *ordered)
     return tables
 
 
@@ -547,17 +574,19 @@ def draw_charts(run: EvaluationRun, plot_dir: Path) -> list[Path]:
 
     frame = run.frame()
     drawn = []
-    for protocol, chosen, title in (
-        ("kfold", ("rmse", "mae"), "Rating error, k-fold (lower is better)"),
-        ("temporal", ("rmse", "mae"), "Rating error, temporal holdout (lower is better)"),
+    for protocol, task, chosen, title in (
+        ("kfold", "rating", ("rmse", "mae"), "Rating error, k-fold (lower is better)"),
+        ("temporal", "rating", ("rmse", "mae"), "Rating error, temporal holdout (lower is better)"),
         (
             "temporal",
+            "top-n",
             tuple(m for m in METRIC_ORDER if m.endswith("_at_10")),
             "Top-10 on each user's last ratings (temporal holdout)",
         ),
     ):
-        name = f"{protocol}_{'rating' if 'rmse' in chosen else 'top_n'}_by_method.png"
-        drawn.append(plots.metric_by_method(frame, protocol, chosen, plot_dir / name, title))
+        name = f"{protocol}_{task.replace('-', '_')}_by_method.png"
+        rows = frame.filter(pl.col("task") == task)
+        drawn.append(plots.metric_by_method(rows, protocol, chosen, plot_dir / name, title))
     if run.curves is not None:
         drawn.append(
             plots.precision_recall_curves(

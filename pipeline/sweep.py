@@ -97,7 +97,7 @@ def run_sweep(
         name = f"{row['method']} k={row['k']} support={row['min_support']} shrinkage={row['shrinkage']:g}"
         point = parameters | {key: row[key] for key in ("k", "min_support", "shrinkage")}
         outcome.run.results += [
-            Result("sweep", name, metric, float(row[metric]), point)
+            Result("kfold", "sweep", name, metric, float(row[metric]), point)
             for metric in ("rmse", "mae", "predict_seconds")
         ]
     if store:

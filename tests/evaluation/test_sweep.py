@@ -33,7 +33,7 @@ def test_sweep_scores_every_grid_point_and_stores_them(
     assert (best["best_rmse"] <= best["default_rmse"]).all()
     con = wh.connect(path)
     stored = con.execute(
-        "select count(*) from eval.results where protocol = 'sweep' and metric = 'rmse'"
+        "select count(*) from eval.results where task = 'sweep' and metric = 'rmse'"
     ).fetchall()[0][0]
     con.close()
     assert stored == frame.height
