@@ -24,6 +24,12 @@ test *args: venv
     WATCHIT_ML100K="${WATCHIT_ML100K:-{{shared}}/ml-100k}" WATCHIT_ML1M="${WATCHIT_ML1M:-{{shared}}/ml-1m}" \
         {{python}} -m pytest {{args}}
 
+# Quality (ML-100K, scikit-surprise peers on the same folds) and speed benchmarks -> bench/results.{json,md}; `just bench --quick` for a short run.
+bench *args: venv
+    {{python}} -m pip install --quiet -e ".[dev,bench]"
+    WATCHIT_ML100K="${WATCHIT_ML100K:-{{shared}}/ml-100k}" WATCHIT_ML1M="${WATCHIT_ML1M:-{{shared}}/ml-1m}" \
+        {{python}} -m bench.run {{args}}
+
 # Lint and format-check the Python code.
 lint: venv
     {{venv}}/bin/ruff check pipeline tests bench
