@@ -436,6 +436,39 @@ def request_for_user(
     )
 
 
+def requests_for_users(
+    con: duckdb.DuckDBPyConnection, user_ids: Sequence[int], method: str = "hybrid", n: int = 5
+) -> list[MessageRequest]:
+    """Message requests for many users; the recommendations come from one set-based SQL run
+    (pipeline.recommend.recommend_for_users). Users with no recommendation are skipped."""
+    viewers = viewers_for_users(con, user_ids)
+    recommend_for_users = _recommendation_function("recommend", "recommend_for_users")
+    frame = recommend_for_users(con, list(user_ids), method=method, n=n)
+    rows_by_user: dict[int, list[dict[str, Any]]] = {}
+    for row in frame.to_dicts():
+        rows_by_user.setdefault(int(row["user_id"]), []).append(row)
+    requests = []
+    for user_id in user_ids:
+        viewer = viewers.get(user_id)
+        rows = sorted(rows_by_user.get(user_id, []), key=lambda row: row["rank"])
+        if viewer is None or not rows:
+            log.warning("user %s has no recommendations; no message written", user_id)
+            continue
+        requests.append(
+            MessageRequest(
+                movies=movies_from_recommendations(rows),
+                name=viewer["name"],
+                occupation=viewer["occupation"],
+                age_bucket=viewer["age_bucket"],
+                gender=viewer["gender"],
+                cluster_label=viewer["cluster_label"],
+                user_id=user_id,
+                method=method,
+            )
+        )
+    return requests
+
+
 def request_for_new_viewer(
     con: duckdb.DuckDBPyConnection,
     *,

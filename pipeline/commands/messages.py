@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import os
+import time
 from dataclasses import asdict
 from enum import Enum
 from pathlib import Path
@@ -20,8 +21,10 @@ from pipeline.llm.retry import RetryPolicy
 from pipeline.llm.sanitise import sanitise_name
 from pipeline.output import print_rows
 
-# Batch results are written every this many messages, so a stopped run keeps what it paid for.
+# Batch results are written every this many messages (and seconds), so a stopped run keeps what
+# it paid for without reopening the warehouse for every message.
 STORE_EVERY = 25
+STORE_EVERY_SECONDS = 5.0
 
 
 class MessageFormat(str, Enum):
@@ -67,7 +70,7 @@ def message(
     method: str = typer.Option(
         "hybrid",
         "--method",
-        help="Recommendation method for known users: baseline, user, item or hybrid.",
+        help="Recommendation method for known users: hybrid, item, user, popular or cluster.",
     ),
     count: int = typer.Option(
         5, "--count", "-n", min=1, max=20, help="Number of recommended movies to introduce."
@@ -227,14 +230,9 @@ def _write_batch(
                 raise RecommenderError(
                     "the warehouse has no users with ratings.", hint="run `watchit load` first."
                 )
-            task = progress.add_task("recommending", total=len(user_ids))
-            viewers = messages.viewers_for_users(con, user_ids)
-            requests = []
-            for user_id in user_ids:
-                requests.append(
-                    messages.request_for_user(con, user_id, method, count, viewer=viewers[user_id])
-                )
-                progress.advance(task)
+            task = progress.add_task(f"recommending ({method})", total=len(user_ids))
+            requests = messages.requests_for_users(con, user_ids, method, count)
+            progress.update(task, completed=len(user_ids))
             catalogue = messages.load_catalogue(con)
             cached = {}
             if llm is not None and not refresh:
@@ -245,15 +243,16 @@ def _write_batch(
         task = progress.add_task("writing messages", total=len(requests))
         results: list[messages.MessageResult] = []
         unsaved: list[messages.MessageResult] = []
+        stored_at = time.monotonic()
         for result in messages.write_messages(
             requests, llm, catalogue, cached=cached, concurrency=concurrency, policy=policy
         ):
             results.append(result)
             unsaved.append(result)
             progress.advance(task)
-            if len(unsaved) >= STORE_EVERY:
+            if len(unsaved) >= STORE_EVERY and time.monotonic() - stored_at >= STORE_EVERY_SECONDS:
                 messages.store_results(path, unsaved, record_batch=True)
-                unsaved = []
+                unsaved, stored_at = [], time.monotonic()
         messages.store_results(path, unsaved, record_batch=True)
     results.sort(key=lambda result: result.user_id or 0)
     by_source = {
