@@ -39,7 +39,7 @@ class PopularityConfig:
 
     prior_weight: float = 10.0  # pseudo-members at the global like share / mean rating
     min_ratings: int = 5  # a movie needs this many ratings within the group to be listed
-    top_n: int = 100  # movies kept per group
+    top_n: int = 200  # movies kept per group (heavy raters have seen many of them)
     min_members: int = 20  # a demographic group smaller than this backs off to a broader one
 
     def __post_init__(self) -> None:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import time
 from pathlib import Path
 
+import polars as pl
 import typer
 from rich.console import Console
 
@@ -176,6 +177,15 @@ def signup(
     typer.echo(
         f"Signed up {profile.name!r} as user {user_id} with {len(given)} rating(s).", err=True
     )
+    if output_format is OutputFormat.table:  # the terminal gets the columns people read
+        recommendations = recommendations.select(
+            "rank",
+            "movie_id",
+            "title",
+            pl.col("predicted_rating").round(2),
+            "method",
+            "explanation",
+        )
     print_rows(
         list(recommendations.columns),
         recommendations.rows(),

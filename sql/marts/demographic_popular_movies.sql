@@ -5,7 +5,7 @@ Purpose: the most popular movies of each demographic group that has enough membe
          with movies rated by fewer than popularity_min_ratings group members absent
          (level 0, everyone, is plain global like share). damped_mean_rating is the Bayesian
          average rating with the same weight.
-Grain:   one row per (group_id, movie_id); at most popularity_top_n (default 100) per group.
+Grain:   one row per (group_id, movie_id); at most popularity_top_n (default 200) per group.
 Inputs:  filled by `watchit cluster` from sql/queries/demographic_popular_movies.sql.
 */
 create table if not exists marts.demographic_popular_movies (
