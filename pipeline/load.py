@@ -224,43 +224,8 @@ def _fail(path: Path, line_number: int, problem: str, line: str | None, more: in
     raise MalformedDataLine(f'{path} line {line_number}: {problem}: "{shown}"{extra}')
 
 
-def _first_bad(con: duckdb.DuckDBPyConnection, where: str) -> tuple[int, str, int] | None:
-    row = con.execute(
-        f"select min_by(line_number, line_number), min_by(line, line_number), count(*) "
-        f"from parsed_lines where {where}"
-    ).fetchone()
-    if row is None or row[2] == 0:
-        return None
-    return row[0], row[1], row[2] - 1
-
-
 def _load_file(con: duckdb.DuckDBPyConnection, path: Path, spec: FileSpec, encoding: str) -> None:
     field_count = len(spec.columns) + max(spec.trailing_flags - 1, 0)
-    con.execute(
-        "create or replace temp table parsed_lines as "
-        "select line_number, line, string_split(line, $separator) as fields "
-        "from ("
-        "  select row_number() over () as line_number, line "
-        "  from read_csv($path, columns = {'line': 'VARCHAR'}, delim = chr(31), quote = '', "
-        "      escape = '', header = false, auto_detect = false, encoding = $encoding)"
-        ") where trim(coalesce(line, '')) <> ''",
-        {"separator": spec.separator, "path": str(path), "encoding": encoding},
-    )
-    sep_name = {"\t": "tab", "\x1f": "line"}.get(spec.separator, f"'{spec.separator}'")
-    bad = _first_bad(con, f"len(fields) <> {field_count}")
-    if bad:
-        got = con.execute(
-            "select len(fields) from parsed_lines where line_number = ?", [bad[0]]
-        ).fetchone()
-        assert got is not None
-        _fail(
-            path,
-            bad[0],
-            f"expected {field_count} {sep_name}-separated fields, got {got[0]}",
-            bad[1],
-            bad[2],
-        )
-
     typed = []
     for index, column in enumerate(spec.columns, start=1):
         if column.name == "genre_flags" and spec.trailing_flags:
@@ -268,46 +233,74 @@ def _load_file(con: duckdb.DuckDBPyConnection, path: Path, spec: FileSpec, encod
         elif column.kind == "int":
             # Plain digits only: DuckDB's cast alone turns "4.5" into 5 and "1e3" into 1000.
             expression = (
-                f"case when not regexp_matches(fields[{index}], '[^0-9 +-]') "
+                f"case when regexp_full_match(fields[{index}], ' *[+-]?[0-9]+ *') "
                 f"then try_cast(trim(fields[{index}]) as bigint) end"
             )
         else:
             expression = f"fields[{index}]"
         typed.append(f"{expression} as {column.name}")
-    # Typed once; a NULL int column marks a line whose field is not a whole number.
+    # One pass over the file: split and type every line; a NULL int column marks a field that
+    # is not a whole number, field_count a line with too few or too many fields.
     con.execute(
-        f"create or replace temp table typed_lines as select line_number, line_number as source_line, line, {', '.join(typed)} "
-        "from parsed_lines"
+        "create or replace temp table typed_lines as "
+        "select line_number, line_number as source_line, line, len(fields) as field_count, "
+        f"{', '.join(typed)} "
+        "from ("
+        "  select line_number, line, string_split(line, $separator) as fields from ("
+        "    select row_number() over () as line_number, line "
+        "    from read_csv($path, columns = {'line': 'VARCHAR'}, delim = chr(31), quote = '', "
+        "        escape = '', header = false, auto_detect = false, encoding = $encoding)"
+        "  ) where trim(coalesce(line, '')) <> ''"
+        ")",
+        {"separator": spec.separator, "path": str(path), "encoding": encoding},
     )
-    for column in spec.columns:
-        if column.kind == "int" and not (column.name == "genre_flags" and spec.trailing_flags):
-            bad = _first_bad_typed(con, f"{column.name} is null")
-            if bad:
-                _fail(path, bad[0], f"{column.name} is not a whole number", bad[1], bad[2])
-    for column in spec.columns:
-        if column.check:
-            bad = _first_bad_typed(con, f"not ({column.check})")
-            if bad:
-                _fail(path, bad[0], column.problem or f"{column.name} check failed", bad[1], bad[2])
-    if spec.unique_key:
-        key = ", ".join(spec.unique_key)
-        # A hash count is cheap; the window that finds the first repeat runs only on failure.
-        repeated = con.execute(
-            f"select count(*) - count(distinct ({key})) from typed_lines"
-        ).fetchone()
-        bad = None
-        if repeated and repeated[0]:
-            bad = _first_bad_typed(
-                con, f"row_number() over (partition by {key} order by line_number) > 1", window=True
-            )
-        if bad:
-            _fail(path, bad[0], f"duplicate {' and '.join(spec.unique_key)}", bad[1], bad[2])
+    sep_name = {"\t": "tab", "\x1f": "line"}.get(spec.separator, f"'{spec.separator}'")
+    # Rules in the order they are reported; each failing line breaks the first rule it meets.
+    rules = [(f"field_count <> {field_count}", "")]
+    rules += [
+        (f"{column.name} is null", f"{column.name} is not a whole number")
+        for column in spec.columns
+        if column.kind == "int"
+    ]
+    rules += [
+        (f"not ({column.check})", column.problem or f"{column.name} check failed")
+        for column in spec.columns
+        if column.check
+    ]
+    key = ", ".join(spec.unique_key)
+    # Count every rule's offenders in a single scan; look up the first bad line only on failure.
+    counts = con.execute(
+        "select "
+        + ", ".join(f"count(*) filter (where {condition})" for condition, _ in rules)
+        + (f", count(*) - count(distinct ({key}))" if key else ", 0")
+        + " from typed_lines"
+    ).fetchone()
+    assert counts is not None
+    for (condition, problem), count in zip(rules, counts[:-1], strict=True):
+        if not count:
+            continue
+        bad = _first_bad_typed(con, condition)
+        assert bad is not None
+        if not problem:
+            got = con.execute(
+                "select field_count from typed_lines where line_number = ?", [bad[0]]
+            ).fetchone()
+            assert got is not None
+            problem = f"expected {field_count} {sep_name}-separated fields, got {got[0]}"
+        _fail(path, bad[0], problem, bad[1], bad[2])
+    if counts[-1]:
+        bad = _first_bad_typed(
+            con, f"row_number() over (partition by {key} order by line_number) > 1", window=True
+        )
+        assert bad is not None
+        _fail(path, bad[0], f"duplicate {' and '.join(spec.unique_key)}", bad[1], bad[2])
     names = ", ".join(column.name for column in spec.columns)
+    # typed_lines is in file order and DuckDB preserves insertion order: no sort needed.
     con.execute(
         f"insert into {spec.table} ({names}{_source_line(spec)}) "
-        f"select {names}{_source_line(spec)} from typed_lines order by line_number"
+        f"select {names}{_source_line(spec)} from typed_lines"
     )
-    con.execute("drop table parsed_lines; drop table typed_lines")
+    con.execute("drop table typed_lines")
 
 
 def _source_line(spec: FileSpec) -> str:

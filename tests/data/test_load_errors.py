@@ -66,9 +66,19 @@ CASES: list[tuple[str, dict[str, object], str]] = [
         'ratings.dat line 1: rating outside 1..5: "1::1::0::978300760"',
     ),
     (
-        "half-star-rating",
+        "half-star-rating",  # DuckDB's own cast rounds "4.5" to 5
         {"ratings.dat": with_line(DEFAULT_RATINGS, 0, "1::1::4.5::978300760")},
         'ratings.dat line 1: rating is not a whole number: "1::1::4.5::978300760"',
+    ),
+    (
+        "exponent-id",  # DuckDB's own cast reads "1e3" as 1000
+        {"ratings.dat": with_line(DEFAULT_RATINGS, 3, "2::1e3::4::978298413")},
+        'ratings.dat line 4: movie_id is not a whole number: "2::1e3::4::978298413"',
+    ),
+    (
+        "negative-timestamp",
+        {"ratings.dat": with_line(DEFAULT_RATINGS, 3, "2::1::4::-978298413")},
+        'ratings.dat line 4: negative timestamp: "2::1::4::-978298413"',
     ),
     (
         "duplicate-user-movie",
