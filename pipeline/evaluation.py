@@ -183,7 +183,17 @@ def rating_scores_for_fold(
     report = progress or (lambda message: log.info("%s", message))
     started = time.perf_counter()
     cf.build_models(copy.con, cf_config, progress=report)
-    fit_seconds = time.perf_counter() - started
+    return score_ratings(copy, methods, time.perf_counter() - started, report)
+
+
+def score_ratings(
+    copy: splits.TrainingCopy,
+    methods: Sequence[str],
+    fit_seconds: float,
+    progress: Progress | None = None,
+) -> list[dict[str, Any]]:
+    """RMSE/MAE of each method on the copy's test ratings; the models must be built."""
+    report = progress or (lambda message: log.info("%s", message))
     test = copy.test_ratings
     rows = []
     for method in methods:
@@ -225,25 +235,22 @@ def evaluate_ratings(
             progress(f"{protocol} fold {fold + 1}/{len(config.folds(split))}: training copy")
         with splits.training_copy(path, split, fold) as copy:
             per_fold += rating_scores_for_fold(copy, methods, config.cf_config, progress)
+    return rating_results(protocol, per_fold, config.parameters(protocol))
+
+
+def rating_results(
+    protocol: str, per_fold: list[dict[str, Any]], parameters: dict[str, Any]
+) -> list[Result]:
+    """Means over folds per method (test ratings summed), as Surprise's cross_validate does."""
     frame = pl.DataFrame(per_fold)
-    parameters = config.parameters(protocol)
     results = []
-    for method in methods:
+    for method in frame["method"].unique(maintain_order=True).to_list():
         rows = frame.filter(pl.col("method") == method)
         for metric in ("rmse", "mae", "fit_seconds", "predict_seconds", "share_fallback"):
-            results.append(
-                Result(protocol, "rating", method, metric, float(rows[metric].mean()), parameters)
-            )  # type: ignore[arg-type]
-        results.append(
-            Result(
-                protocol,
-                "rating",
-                method,
-                "count_ratings",
-                float(rows["count_ratings"].sum()),
-                parameters,
-            )
-        )
+            value = float(rows[metric].mean())  # type: ignore[arg-type]
+            results.append(Result(protocol, "rating", method, metric, value, parameters))
+        count = float(rows["count_ratings"].sum())
+        results.append(Result(protocol, "rating", method, "count_ratings", count, parameters))
     return results
 
 
@@ -368,8 +375,12 @@ def evaluate_top_n(
     config: EvaluationConfig,
     methods: Sequence[str] | None = None,
     progress: Progress | None = None,
+    rating_methods: Sequence[str] = (),
 ) -> tuple[list[Result], pl.DataFrame, list[str]]:
-    """Top-N metrics of each available method on the temporal split; also notes on skips."""
+    """Top-N metrics of each available method on the temporal split; also notes on skips.
+
+    `rating_methods` are scored (RMSE/MAE) on the same training copy, without a second build.
+    """
     notes = []
     if not recommender_available():
         return [], pl.DataFrame(), ["top-N skipped: pipeline.recommend is not available"]
@@ -385,6 +396,9 @@ def evaluate_top_n(
         if progress:
             progress("temporal top-N: building models on the training part")
         timings = build_for_top_n(copy.con, wanted, config.cf_config, progress)
+        if rating_methods:
+            scored = score_ratings(copy, rating_methods, timings["cf"], progress)
+            results += rating_results("temporal", scored, parameters)
         test_users = sorted(int(user) for user in copy.test_ratings["user_id"].unique())
         for method in wanted:
             if progress:
@@ -473,14 +487,21 @@ def run_evaluation(
     top_n_methods = [m for m in top_n_method_names() if methods is None or m in methods]
     split_protocols = [p for p in protocols if p != "cold-start"]
     prepare_splits(path, config, split_protocols)
-    for protocol in ("kfold", "temporal"):
-        if protocol in protocols and rating_methods:
-            run.results += evaluate_ratings(path, config, protocol, rating_methods, progress)
-    if "temporal" in protocols and top_n_methods:
-        results, curves, notes = evaluate_top_n(path, config, top_n_methods, progress)
-        run.results += results
-        run.curves = curves
-        run.notes += notes
+    if "kfold" in protocols and rating_methods:
+        run.results += evaluate_ratings(path, config, "kfold", rating_methods, progress)
+    if "temporal" in protocols:
+        if top_n_methods and recommender_available():
+            # One training copy and one build serve both the rating and the top-N scores.
+            results, curves, notes = evaluate_top_n(
+                path, config, top_n_methods, progress, rating_methods=rating_methods
+            )
+            run.results += results
+            run.curves = curves
+            run.notes += notes
+        elif rating_methods:
+            run.results += evaluate_ratings(path, config, "temporal", rating_methods, progress)
+            if top_n_methods:
+                run.notes.append("top-N skipped: pipeline.recommend is not available")
     if "cold-start" in protocols:
         results, notes = evaluate_cold_start(path, config, progress)
         run.results += results
