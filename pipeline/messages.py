@@ -30,7 +30,7 @@ from pipeline.errors import InvalidInput, RecommenderError, UnknownUser
 from pipeline.llm import guard
 from pipeline.llm.guard import Catalogue, GuardConfig
 from pipeline.llm.providers import Provider
-from pipeline.llm.retry import RetryPolicy, generate
+from pipeline.llm.retry import CircuitBreaker, Generation, RetryPolicy, generate
 from pipeline.llm.sanitise import sanitise_label, sanitise_name, strip_control
 from pipeline.llm.titles import display_title, words
 
@@ -192,8 +192,12 @@ def write_message(
     policy: RetryPolicy = RetryPolicy(),
     guard_config: GuardConfig = GuardConfig(),
     sleep: Callable[[float], None] | None = None,
+    breaker: CircuitBreaker | None = None,
 ) -> MessageResult:
-    """Ask `provider` (None = offline) and fall back to the offline message when it fails."""
+    """Ask `provider` (None = offline) and fall back to the offline message when it fails.
+
+    With a `breaker` that has opened (the provider failed several messages in a row), the
+    provider is not asked at all and the offline message says why."""
     prompt = build_prompt(request, guard_config)
     common = {
         "prompt_version": prompts.prompt_version(),
@@ -213,7 +217,16 @@ def write_message(
         return guard.check(reply, recommended, catalogue, guard_config, ignored)
 
     options = {"sleep": sleep} if sleep else {}
-    outcome = generate(provider, prompt.system, prompt.user, check, policy, **options)
+    if breaker is not None and breaker.is_open:
+        outcome = Generation(
+            None,
+            0,
+            f"not asked: {provider.name} failed {breaker.threshold} messages in a row in this batch",
+        )
+    else:
+        outcome = generate(provider, prompt.system, prompt.user, check, policy, **options)
+        if breaker is not None:
+            breaker.record(outcome)
     if outcome.message is not None:
         return MessageResult(
             outcome.message,
@@ -256,6 +269,7 @@ def write_messages(
     caller (main thread) may store the results as they arrive.
     """
     cached = cached or {}
+    breaker = CircuitBreaker()
     pending = []
     for request in requests:
         hit = cached.get(build_prompt(request, guard_config).hash) if provider else None
@@ -271,7 +285,12 @@ def write_messages(
     if provider is None or concurrency <= 1:
         for request in pending:
             yield write_message(
-                request, provider, catalogue, policy=policy, guard_config=guard_config
+                request,
+                provider,
+                catalogue,
+                policy=policy,
+                guard_config=guard_config,
+                breaker=breaker,
             )
         return
     with ThreadPoolExecutor(max_workers=concurrency, thread_name_prefix="watchit-llm") as pool:
@@ -283,6 +302,7 @@ def write_messages(
                 catalogue,
                 policy=policy,
                 guard_config=guard_config,
+                breaker=breaker,
             )
             for request in pending
         ]

@@ -4,6 +4,7 @@ that was not recommended, an empty reply. Each ends in the documented retry or f
 
 from __future__ import annotations
 
+import dataclasses
 import json
 import logging
 import time
@@ -15,7 +16,7 @@ from pytest_httpserver import HTTPServer
 from werkzeug import Request, Response
 
 from pipeline.llm.retry import RetryPolicy
-from pipeline.messages import offline_message, write_message
+from pipeline.messages import offline_message, write_message, write_messages
 
 FAST = RetryPolicy(max_attempts=3, backoff_seconds=0.01, max_wait_seconds=5)
 ids = [case.name for case in CASES]
@@ -204,3 +205,31 @@ def test_gemini_blocked_prompt_falls_back_at_once(llm_server, request_for_maria,
     result = run(llm_server, case, request_for_maria, catalogue)
     assert result.source == "fallback" and "blocked the prompt (SAFETY)" in result.fallback_reason
     assert len(bodies) == 1
+
+
+def test_a_batch_stops_asking_a_provider_that_keeps_failing(
+    llm_server, request_for_maria, catalogue
+) -> None:
+    case = CASES[0]
+    bodies = serve(llm_server, case, Response("down", status=503))
+    requests = [dataclasses.replace(request_for_maria, user_id=user_id) for user_id in range(1, 9)]
+    provider = case.make(llm_server.url_for("").rstrip("/"), 5.0)
+    single = RetryPolicy(max_attempts=1, backoff_seconds=0)
+    results = list(write_messages(requests, provider, catalogue, concurrency=1, policy=single))
+    assert {result.source for result in results} == {"fallback"}
+    # Five messages in a row failed on the server; the other three were not sent at all.
+    assert len(bodies) == 5
+    assert (
+        sum("not asked: ollama failed 5 messages in a row" in r.fallback_reason for r in results)
+        == 3
+    )
+
+
+def test_guard_rejections_do_not_stop_a_batch(llm_server, request_for_maria, catalogue) -> None:
+    case = CASES[0]
+    bodies = serve(llm_server, case, ok(case, "Hi! Watch Toy Story. It is fun!"))
+    requests = [dataclasses.replace(request_for_maria, user_id=user_id) for user_id in range(1, 8)]
+    provider = case.make(llm_server.url_for("").rstrip("/"), 5.0)
+    single = RetryPolicy(max_attempts=1, backoff_seconds=0)
+    results = list(write_messages(requests, provider, catalogue, concurrency=2, policy=single))
+    assert len(bodies) == 7 and {r.source for r in results} == {"fallback"}
