@@ -196,20 +196,24 @@ def recommend_for_new_user(
     (demographic or item_cf). Movies already rated are never recommended.
     """
     rated = [int(movie_id) for movie_id in ratings]
-    demographic = cold_start.demographic_list(con, profile, rated, n).with_columns(
-        pl.lit("demographic").alias("method")
-    )
     if len(ratings) < min_ratings_for_cf:
-        return demographic
+        return _demographic(con, profile, rated, n)
     collaborative = item_cf_list(con, ratings, n)
-    topped_up = pl.concat(
-        [
-            collaborative,
-            demographic.filter(~pl.col("movie_id").is_in(collaborative["movie_id"].implode())),
-        ]
-    ).head(n)
+    if collaborative.height >= n:
+        return collaborative
+    # Too few co-liked movies (e.g. only dislikes so far): top up from the demographic list.
+    demographic = _demographic(con, profile, rated + collaborative["movie_id"].to_list(), n)
+    topped_up = pl.concat([collaborative, demographic]).head(n)
     return topped_up.with_columns(
         pl.int_range(1, topped_up.height + 1).cast(pl.Int32).alias("rank")
+    )
+
+
+def _demographic(
+    con: duckdb.DuckDBPyConnection, profile: cold_start.Profile, rated: list[int], n: int
+) -> pl.DataFrame:
+    return cold_start.demographic_list(con, profile, rated, n).with_columns(
+        pl.lit("demographic").alias("method")
     )
 
 
