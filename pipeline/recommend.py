@@ -96,18 +96,26 @@ def recommend_for_users(
     check_limit(n)
     if method == "cluster":
         return _recommend_by_cluster(con, user_ids, n)
-    warehouse.require_objects(con, *REQUIRED_OBJECTS, step="build")
-    ids = known_user_ids(con) if user_ids is None else check_users(con, user_ids)
+    existing = _existing_objects(con)
+    missing = [name for name in REQUIRED_OBJECTS if name not in existing]
+    if missing:
+        raise WarehouseNotFound(
+            f"the warehouse has no {', '.join(missing)}.", hint="run `watchit build` first."
+        )
+    has_app_users, has_app_ratings = "app.users" in existing, "app.ratings" in existing
+    if user_ids is None:
+        ids = _all_user_ids(con, has_app_users)
+    else:
+        ids = _check_users(con, user_ids, has_app_users)
     try:
-        _fill_temp_tables(con, ids, method, max(max_candidates, n))
+        _fill_temp_tables(con, ids, method, max(max_candidates, n), has_app_ratings)
         frame = _fetch(
             con,
             sqlfiles.query("recommend_ranked"),
             {"n": n, "popular_label": POPULAR_LABELS.get(method, FALLBACK_LABEL)},
         )
     finally:
-        for table in _TEMP_TABLES:
-            con.execute(f"drop table if exists temp.main.{table}")
+        con.execute("".join(f"drop table if exists temp.main.{name};" for name in _TEMP_TABLES))
     return frame.select(
         pl.col("user_id").cast(pl.Int32),
         *[pl.col(name).cast(dtype) for name, dtype in OUTPUT_SCHEMA.items()],
@@ -130,16 +138,29 @@ def check_limit(n: int) -> None:
 
 def known_user_ids(con: duckdb.DuckDBPyConnection) -> list[int]:
     """MovieLens users (staging.stg_users) and signed-up users (app.users, when it exists)."""
-    query = "select user_id from staging.stg_users"
-    if warehouse.object_exists(con, "app.users"):
-        query += " union select user_id from app.users"
-    return sorted(user_id for (user_id,) in con.execute(query).fetchall())
+    return _all_user_ids(con, warehouse.object_exists(con, "app.users"))
 
 
 def check_users(con: duckdb.DuckDBPyConnection, user_ids: Sequence[int]) -> list[int]:
     """The distinct ids, or UnknownUser naming the first few that no table knows."""
+    return _check_users(con, user_ids, warehouse.object_exists(con, "app.users"))
+
+
+def _all_user_ids(con: duckdb.DuckDBPyConnection, has_app_users: bool) -> list[int]:
+    query = "select user_id from staging.stg_users"
+    if has_app_users:
+        query += " union select user_id from app.users"
+    return sorted(user_id for (user_id,) in con.execute(query).fetchall())
+
+
+def _check_users(
+    con: duckdb.DuckDBPyConnection, user_ids: Sequence[int], has_app_users: bool
+) -> list[int]:
     ids = sorted({_as_user_id(user_id) for user_id in user_ids})
-    known = set(known_user_ids(con))
+    query = "select user_id from staging.stg_users where list_contains($ids, user_id)"
+    if has_app_users:
+        query += " union select user_id from app.users where list_contains($ids, user_id)"
+    known = {user_id for (user_id,) in con.execute(query, {"ids": ids}).fetchall()}
     unknown = [user_id for user_id in ids if user_id not in known]
     if unknown:
         shown = ", ".join(map(str, unknown[:5])) + (" ..." if len(unknown) > 5 else "")
@@ -157,15 +178,30 @@ def _as_user_id(value: object) -> int:
     return value
 
 
+def _existing_objects(con: duckdb.DuckDBPyConnection) -> set[str]:
+    """Qualified names of the tables and views in the warehouse (one query per run)."""
+    rows = con.execute(
+        "select schema_name || '.' || table_name from duckdb_tables() "
+        "where database_name = current_database() "
+        "union all select schema_name || '.' || view_name from duckdb_views() "
+        "where database_name = current_database()"
+    ).fetchall()
+    return {name for (name,) in rows}
+
+
 def _fill_temp_tables(
-    con: duckdb.DuckDBPyConnection, user_ids: list[int], method: str, max_candidates: int
+    con: duckdb.DuckDBPyConnection,
+    user_ids: list[int],
+    method: str,
+    max_candidates: int,
+    has_app_ratings: bool,
 ) -> None:
     con.execute(sqlfiles.query("recommend_candidate_tables"))
     con.execute(
         "insert into recommendation_users select distinct unnest($ids::integer[])",
         {"ids": user_ids},
     )
-    if warehouse.object_exists(con, "app.ratings"):
+    if has_app_ratings:
         con.execute(
             "insert into recommendation_exclusions " + sqlfiles.query("recommend_app_ratings")
         )
