@@ -29,7 +29,7 @@ def built_warehouse(tmp_path_factory) -> Path:
     data = write_tiny_dataset(folder / "ml-1m")
     path = folder / "warehouse.duckdb"
     runner = CliRunner()
-    for arguments in (["load", "--data-dir", str(data)], ["build"]):
+    for arguments in (["load", "--data-dir", str(data)], ["build"], ["cluster"]):
         result = runner.invoke(app, ["--warehouse", str(path), *arguments])
         assert result.exit_code == 0, result.output
     return path
@@ -264,3 +264,71 @@ def test_bad_input_is_reported(
     result = invoke(runner, warehouse_copy, *arguments, env=env)
     assert result.exit_code == code
     assert message in result.output
+
+
+def test_a_new_viewer_gets_a_cold_start_message(runner, warehouse_copy: Path, llm_server) -> None:
+    case = CASES[0]
+    seen: list[str] = []
+    llm_server.expect_request(case.path, method="POST").respond_with_handler(fake_model(case, seen))
+    arguments = ("--age", "25", "--gender", "F", "--occupation", "programmer", "--name", "Maria")
+    offline = invoke(runner, warehouse_copy, *arguments)
+    assert offline.exit_code == 0, offline.output
+    assert (
+        offline.stdout.startswith("Hi Maria, ")
+        and "a programmer in the 25-34 age group" in offline.stdout
+    )
+    model = invoke(
+        runner,
+        warehouse_copy,
+        *arguments,
+        "--provider",
+        "ollama",
+        "--llm-url",
+        llm_server.url_for(""),
+    )
+    assert "source: llm (ollama/llama3.2)" in model.stdout
+    assert (
+        '- Name: "Maria"' in seen[0]
+        and "- Occupation: programmer" in seen[0]
+        and "- Age group: 25-34" in seen[0]
+    )
+    assert listed_titles(seen[0]) == [
+        line.split(". ", 1)[1].split(" (")[0]
+        for line in offline.stdout.splitlines()
+        if line[:1].isdigit()
+    ]
+
+
+def test_the_taste_cluster_reaches_the_prompt(runner, warehouse_copy: Path, llm_server) -> None:
+    con = duckdb.connect(str(warehouse_copy), read_only=True)
+    try:
+        (label,) = con.execute(
+            "select clusters.label from marts.user_clusters inner join marts.clusters "
+            "on user_clusters.cluster_id = clusters.cluster_id where user_id = 3"
+        ).fetchone()
+    finally:
+        con.close()
+    case = CASES[0]
+    seen: list[str] = []
+    llm_server.expect_request(case.path, method="POST").respond_with_handler(fake_model(case, seen))
+    offline = invoke(runner, warehouse_copy, "--user", "3")
+    assert f'chosen with your taste group "{label}" in mind' in offline.stdout
+    invoke(
+        runner,
+        warehouse_copy,
+        "--user",
+        "3",
+        "--provider",
+        "ollama",
+        "--llm-url",
+        llm_server.url_for(""),
+    )
+    assert f"- Taste group: {label}" in seen[0]
+
+
+def test_an_unknown_occupation_is_an_error(runner, warehouse_copy: Path) -> None:
+    result = invoke(
+        runner, warehouse_copy, "--age", "25", "--gender", "F", "--occupation", "astronaut"
+    )
+    assert result.exit_code == 1
+    assert "Error: unknown occupation 'astronaut'." in result.output
