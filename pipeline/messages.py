@@ -236,7 +236,7 @@ def write_message(
             count_attempts=outcome.attempts,
             **common,
         )
-    log.warning(
+    log.info(
         "%s/%s failed, using the offline message: %s",
         provider.name,
         provider.model,
@@ -293,7 +293,8 @@ def write_messages(
                 breaker=breaker,
             )
         return
-    with ThreadPoolExecutor(max_workers=concurrency, thread_name_prefix="watchit-llm") as pool:
+    pool = ThreadPoolExecutor(max_workers=concurrency, thread_name_prefix="watchit-llm")
+    try:
         futures = [
             pool.submit(
                 write_message,
@@ -308,6 +309,9 @@ def write_messages(
         ]
         for future in as_completed(futures):
             yield future.result()
+    finally:
+        # Ctrl-C or an error: drop the calls not started yet instead of waiting for them all.
+        pool.shutdown(wait=True, cancel_futures=True)
 
 
 # ---- warehouse: read inputs ----------------------------------------------------------------
