@@ -243,6 +243,13 @@ def _recommend_by_cluster(
             hint="run `watchit cluster` first.",
         )
     ids = None if user_ids is None else check_users(con, user_ids)
+    # A build creates marts.user_clusters empty; only `watchit cluster` fills it.
+    if warehouse.object_exists(con, "marts.user_clusters"):
+        row = con.execute("select count(*) from marts.user_clusters").fetchone()
+        if row is not None and row[0] == 0:
+            raise WarehouseNotFound(
+                "the warehouse has no taste clusters yet.", hint="run `watchit cluster` first."
+            )
     return cold_start.recommend_for_cluster_members(con, ids, n)
 
 

@@ -12,7 +12,7 @@ from serving_helpers import build_serving_warehouse, movie_title
 
 from pipeline import cf, recommend
 from pipeline import warehouse as wh
-from pipeline.errors import InvalidInput, UnknownUser
+from pipeline.errors import InvalidInput, UnknownUser, WarehouseNotFound
 
 # Users 1 and 2 agree on movies 1-4, user 3 disagrees with both. Only user 2 rated movie 10
 # (5 stars), only user 3 rated movie 11. So user 1's single positive neighbour is user 2.
@@ -155,3 +155,8 @@ def test_temp_tables_are_dropped_after_a_run(con: duckdb.DuckDBPyConnection) -> 
     recommend.recommend_for_user(con, 1, method="hybrid", n=2)
     leftovers = con.execute("select table_name from duckdb_tables() where temporary").fetchall()
     assert leftovers == []
+
+
+def test_cluster_method_needs_watchit_cluster(con: duckdb.DuckDBPyConnection) -> None:
+    with pytest.raises(WarehouseNotFound, match=r"Hint: run `watchit cluster`"):
+        recommend.recommend_for_user(con, 1, method="cluster")

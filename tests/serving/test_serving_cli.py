@@ -215,3 +215,13 @@ def test_commands_fail_clearly_before_build(runner: CliRunner, warehouse: Path) 
     result = invoke(runner, warehouse, "recommend", "--user", "1")
     assert result.exit_code == 1
     assert "Hint: run `watchit build` first." in result.stderr
+
+
+def test_recommend_new_user_before_clustering_points_to_watchit_cluster(
+    runner: CliRunner, built: Path
+) -> None:
+    result = invoke(
+        runner, built, "recommend", "--age", "30", "--gender", "F", "--occupation", "programmer"
+    )
+    assert result.exit_code == 1
+    assert "watchit cluster" in result.stderr
