@@ -57,7 +57,9 @@ def message(
         max=120,
         help="New viewer: age in years (with --gender, --occupation).",
     ),
-    gender: Gender = typer.Option(None, "--gender", help="New viewer: M or F."),
+    gender: Gender = typer.Option(
+        None, "--gender", case_sensitive=False, help="New viewer: M or F."
+    ),
     occupation: str = typer.Option(
         None, "--occupation", help="New viewer: occupation, e.g. programmer."
     ),

@@ -233,3 +233,34 @@ def test_guard_rejections_do_not_stop_a_batch(llm_server, request_for_maria, cat
     single = RetryPolicy(max_attempts=1, backoff_seconds=0)
     results = list(write_messages(requests, provider, catalogue, concurrency=2, policy=single))
     assert len(bodies) == 7 and {r.source for r in results} == {"fallback"}
+
+
+def test_retry_after_accepts_seconds_and_http_dates() -> None:
+    import datetime as dt
+    import email.utils
+
+    from pipeline.llm.http import _retry_after
+
+    soon = dt.datetime.now(dt.timezone.utc) + dt.timedelta(seconds=30)
+    assert _retry_after("7") == 7.0
+    assert 25 <= _retry_after(email.utils.format_datetime(soon, usegmt=True)) <= 30
+    assert _retry_after("soon") is None and _retry_after(None) is None
+
+
+def test_an_openai_refusal_field_is_retried(llm_server, request_for_maria, catalogue) -> None:
+    case = CASES[1]
+    refused = case.reply("")
+    refused["choices"][0]["message"].update(content=None, refusal="I can't help with that.")
+    serve(
+        llm_server, case, Response(json.dumps(refused), content_type="application/json"), ok(case)
+    )
+    result = run(llm_server, case, request_for_maria, catalogue)
+    assert (result.source, result.count_attempts) == ("llm", 2)
+
+
+def test_a_missing_recommendation_module_is_a_clear_error() -> None:
+    from pipeline.errors import RecommenderError
+    from pipeline.messages import _recommendation_function
+
+    with pytest.raises(RecommenderError, match="pipeline.no_such_module.f is missing"):
+        _recommendation_function("no_such_module", "f")
