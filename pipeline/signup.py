@@ -63,6 +63,10 @@ def validate_signup(
     zip_code: str | None = None,
 ) -> SignupProfile:
     warehouse.require_objects(con, "staging.stg_users", step="load")
+    # Checked before anything is stored: the recommendations shown after sign-up need them.
+    warehouse.require_objects(
+        con, "marts.demographic_groups", "marts.demographic_popular_movies", step="cluster"
+    )
     cleaned = clean_name(name)
     profile = cold_start.validate_profile(
         con, age=age, gender=gender, occupation=occupation, zip_code=zip_code

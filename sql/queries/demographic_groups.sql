@@ -26,32 +26,52 @@ users_with_ratings as (
 
 groups_at_all_levels as (
     select
-        4 as group_level, gender, occupation, zip_region, age_bucket_code,
+        4 as group_level,
+        gender,
+        occupation,
+        zip_region,
+        age_bucket_code,
         count(*) as count_users
     from users_with_ratings
     group by gender, occupation, zip_region, age_bucket_code
     union all
     select
-        3 as group_level, gender, occupation, null as zip_region, age_bucket_code,
+        3 as group_level,
+        gender,
+        occupation,
+        null as zip_region,
+        age_bucket_code,
         count(*) as count_users
     from users_with_ratings
     group by gender, occupation, age_bucket_code
     union all
     select
-        2 as group_level, gender, null as occupation, null as zip_region,
-        age_bucket_code, count(*) as count_users
+        2 as group_level,
+        gender,
+        null as occupation,
+        null as zip_region,
+        age_bucket_code,
+        count(*) as count_users
     from users_with_ratings
     group by gender, age_bucket_code
     union all
     select
-        1 as group_level, null as gender, null as occupation, null as zip_region,
-        age_bucket_code, count(*) as count_users
+        1 as group_level,
+        null as gender,
+        null as occupation,
+        null as zip_region,
+        age_bucket_code,
+        count(*) as count_users
     from users_with_ratings
     group by age_bucket_code
     union all
     select
-        0 as group_level, null as gender, null as occupation, null as zip_region,
-        null as age_bucket_code, count(*) as count_users
+        0 as group_level,
+        null as gender,
+        null as occupation,
+        null as zip_region,
+        null as age_bucket_code,
+        count(*) as count_users
     from users_with_ratings
 ),
 

@@ -173,3 +173,17 @@ def test_sign_ups_survive_a_reload(
     folder = movielens_dir(name="again", ratings=planted_ratings(), movies=MOVIES, users=USERS)
     invoke_ok(runner, path, "load", "--data-dir", str(folder))
     assert app_counts(path) == (1, 10)
+
+
+def test_signup_before_watchit_cluster_writes_nothing(warehouse: Path, runner: CliRunner) -> None:
+    result = runner.invoke(
+        app,
+        ["--warehouse", str(warehouse), "signup", *PROFILE],
+        input="5\n" * 10,
+    )
+    assert result.exit_code == 1
+    assert result.stderr.strip() == (
+        "Error: the warehouse has no marts.demographic_groups, "
+        "marts.demographic_popular_movies. Hint: run `watchit cluster` first."
+    )
+    assert app_counts(warehouse) == (0, 0)
