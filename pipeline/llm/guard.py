@@ -10,6 +10,7 @@ without a year is not detected.
 from __future__ import annotations
 
 import re
+import unicodedata
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 
@@ -24,6 +25,12 @@ _ABBREVIATIONS = frozenset(
 )
 _MARKDOWN_LINE = re.compile(r"^\s*(#{1,6}\s|[-*+•]\s|\d+[.)]\s|>\s|\|)", re.MULTILINE)
 _MARKDOWN_INLINE = re.compile(r"\*|```|`|__|\[[^\]]*\]\([^)]*\)|https?://|www\.")
+# Chatty wrappers around the message ("Sure! Here's a message for Maria:").
+_PREAMBLE = re.compile(
+    r"^\W*(sure|certainly|of course|absolutely)\b[^\n]{0,40}?[,.!:]"
+    r"|^\W*here('s| is)\b[^.!?\n]{0,60}\b(message|note|recommendation|text)s?\b[^.!?\n]*:",
+    re.IGNORECASE,
+)
 _REFUSAL = re.compile(
     r"\b(I'?m sorry|I am sorry|I apologi[sz]e|as an (AI|artificial intelligence|language model)"
     r"|I (cannot|can ?not|can't|won't|am unable to|'m unable to) "
@@ -176,6 +183,8 @@ def check(
     if not text:
         return Verdict(text, ("empty reply",))
     problems = []
+    if _PREAMBLE.search(text):
+        problems.append("starts with a preamble instead of the message")
     if _REFUSAL.search(text):
         problems.append("the reply looks like a refusal")
     mentions = catalogue.mentions(text, ignore_words)
@@ -196,6 +205,8 @@ def check(
     spans = [(mention.start, mention.end) for mention in mentions]
     spans += _verbatim_spans(text, [catalogue.titles[i] for i in allowed if i in catalogue.titles])
     masked = _mask(text, spans)
+    if any(unicodedata.category(char) == "So" for char in masked):
+        problems.append("contains emojis or symbols")
     if _MARKDOWN_LINE.search(masked) or _MARKDOWN_INLINE.search(masked):
         problems.append("contains markdown (headings, bullets, asterisks, code or links)")
     sentences = count_sentences(masked)

@@ -99,6 +99,9 @@ def test_titles_with_asterisks_and_periods_are_not_markdown_or_sentence_ends(cat
         ("Hi Maria! " + "Star Wars is a wonderful film " * 30 + ".", "characters long"),
         ("I'm sorry, but I can't help with that. Please ask again.", "refusal"),
         ("", "empty reply"),
+        ("Sure! Here is the message: Hi Maria, enjoy Star Wars. It is great!", "preamble"),
+        ("Here's a personalised message for Maria: Hi, enjoy Star Wars. It is great!", "preamble"),
+        ("Hi Maria \U0001f3ac! Star Wars is waiting. Enjoy \u2728", "emojis"),
     ],
 )
 def test_rules_report_each_problem(catalogue, reply: str, problem: str) -> None:
@@ -111,5 +114,6 @@ def test_quotes_around_the_whole_message_are_removed(catalogue) -> None:
     assert verdict.ok and verdict.message == GOOD_REPLY
 
 
-def test_enthusiasm_is_not_a_refusal(catalogue) -> None:
+def test_enthusiasm_is_not_a_refusal_or_a_preamble(catalogue) -> None:
     assert check("Hi Maria! I can't wait for you to see Star Wars. Enjoy!", catalogue=catalogue).ok
+    assert check("Here's to a great movie night, Maria! Star Wars awaits.", catalogue=catalogue).ok
