@@ -109,13 +109,18 @@ class OllamaProvider:
             "stream": False,
             "options": {"temperature": self.temperature, "num_predict": MAX_OUTPUT_TOKENS},
         }
-        reply = post_json(
-            f"{self.url}/api/chat",
-            body,
-            headers={},
-            timeout=self.timeout_seconds,
-            provider="ollama",
-        )
+        try:
+            reply = post_json(
+                f"{self.url}/api/chat",
+                body,
+                headers={},
+                timeout=self.timeout_seconds,
+                provider="ollama",
+            )
+        except FinalProviderError as error:
+            if "HTTP 404" in str(error):
+                raise FinalProviderError(f"{error} (run `ollama pull {self.model}`)") from None
+            raise
         if isinstance(reply.get("error"), str):
             raise RetryableProviderError(f"ollama reported an error: {reply['error'][:160]}")
         if reply.get("done_reason") == "length":

@@ -264,3 +264,19 @@ def test_a_missing_recommendation_module_is_a_clear_error() -> None:
 
     with pytest.raises(RecommenderError, match="pipeline.no_such_module.f is missing"):
         _recommendation_function("no_such_module", "f")
+
+
+def test_an_unpulled_ollama_model_says_how_to_fix_it(
+    llm_server, request_for_maria, catalogue
+) -> None:
+    case = CASES[0]
+    missing = Response(
+        json.dumps({"error": "model 'llama3.2' not found, try pulling it first"}), status=404
+    )
+    bodies = serve(llm_server, case, missing)
+    result = run(llm_server, case, request_for_maria, catalogue)
+    assert result.source == "fallback" and len(bodies) == 1
+    assert (
+        "HTTP 404" in result.fallback_reason
+        and "run `ollama pull llama3.2`" in result.fallback_reason
+    )
