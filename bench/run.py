@@ -135,10 +135,14 @@ def speed_rows(out_dir: Path, quick: bool, notes: list[str]) -> list[Row]:
         if importlib.util.find_spec(f"bench.{name}") is None:
             notes.append(f"bench/{name}.py is not present: its figures are missing")
             continue
-        module = importlib.import_module(f"bench.{name}")
         log(f"running bench/{name}.py")
         started = time.perf_counter()
-        rows += module.run(out_dir / "out", quick=quick)
+        try:
+            module = importlib.import_module(f"bench.{name}")
+            rows += module.run(out_dir / "out", quick=quick)
+        except Exception as error:  # one broken benchmark must not lose the others' figures
+            notes.append(f"bench/{name}.py failed: {type(error).__name__}: {error}")
+            log(notes[-1])
         log(f"bench/{name}.py took {time.perf_counter() - started:.0f} s")
     return rows
 
@@ -348,20 +352,37 @@ def main(argv: list[str] | None = None) -> None:
         ("ML-1M quality", lambda work: ml1m_rows(args.quick, notes)),
         ("speed modules", lambda work: speed_rows(args.out_dir, args.quick, notes)),
     ]
-    with tempfile.TemporaryDirectory(prefix="watchit-bench-") as folder:
-        for title, step in steps:
-            log(title)
-            step_started = time.perf_counter()
-            rows += step(Path(folder))
-            log(f"{title} took {time.perf_counter() - step_started:.0f} s")
     header = {
         "generated_at": dt.datetime.now(dt.timezone.utc).strftime("%Y-%m-%d %H:%M UTC"),
         "code_version": evaluation.code_version(),
         "mode": "quick" if args.quick else "full",
-        "machine": f"{platform.system()} {platform.machine()}, {os.cpu_count()} CPUs, Python {platform.python_version()}",
+        "machine": f"{platform.system()} {platform.machine()}, {os.cpu_count()} CPUs, "
+        f"Python {platform.python_version()}",
     }
+    with tempfile.TemporaryDirectory(prefix="watchit-bench-") as folder:
+        for position, (title, step) in enumerate(steps):
+            log(title)
+            step_started = time.perf_counter()
+            rows += step(Path(folder))
+            log(f"{title} took {time.perf_counter() - step_started:.0f} s")
+            # Written after every step, so an interrupted run still shows what it measured.
+            remaining = [name for name, _ in steps[position + 1 :]]
+            pending = (
+                [f"incomplete run: not yet measured: {', '.join(remaining)}"] if remaining else []
+            )
+            write_outputs(args.out_dir, rows, notes + pending, header)
     notes.append(f"total bench time {time.perf_counter() - started:.0f} s")
-    args.out_dir.mkdir(parents=True, exist_ok=True)
+    clean = write_outputs(args.out_dir, rows, notes, header)
+    print_rich(clean)
+    for note in notes:
+        print(f"note: {note}")
+    log(f"wrote {args.out_dir / 'results.json'} and {args.out_dir / 'results.md'}")
+
+
+def write_outputs(
+    out_dir: Path, rows: list[Row], notes: list[str], header: dict[str, str]
+) -> list[Row]:
+    out_dir.mkdir(parents=True, exist_ok=True)
     clean = [
         {
             **row,
@@ -371,15 +392,12 @@ def main(argv: list[str] | None = None) -> None:
         }
         for row in rows
     ]
-    (args.out_dir / "results.json").write_text(
+    (out_dir / "results.json").write_text(
         json.dumps({**header, "notes": notes, "rows": clean}, indent=2, default=str) + "\n",
         encoding="utf-8",
     )
-    (args.out_dir / "results.md").write_text(markdown(clean, notes, header), encoding="utf-8")
-    print_rich(clean)
-    for note in notes:
-        print(f"note: {note}")
-    log(f"wrote {args.out_dir / 'results.json'} and {args.out_dir / 'results.md'}")
+    (out_dir / "results.md").write_text(markdown(clean, notes, header), encoding="utf-8")
+    return clean
 
 
 if __name__ == "__main__":
