@@ -147,19 +147,38 @@ def _remove_database_files(path: Path) -> None:
 
 def apply_sql_layers(con: duckdb.DuckDBPyConnection, layers: tuple[str, ...]) -> list[str]:
     """Create every object of the given layers in dependency order; return their names."""
+    # One transaction: each auto-committed DDL/COMMENT statement syncs the file, which made
+    # this step most of a small load (measured 0.6 s -> 0.12 s for the load layers).
+    own_transaction = _begin_unless_active(con)
     created = []
-    for schema in layers:
-        con.execute(f'create schema if not exists "{schema}"')
-    for sql_object in sqlfiles.ordered_objects(layers):
-        log.info("creating %s", sql_object.qualified_name)
-        try:
-            con.execute(sql_object.text)
-        except duckdb.Error as error:
-            raise sqlfiles.SqlFileError(
-                f"{sql_object.path.name} failed: {str(error).splitlines()[0]}"
-            ) from error
-        created.append(sql_object.qualified_name)
+    try:
+        for schema in layers:
+            con.execute(f'create schema if not exists "{schema}"')
+        for sql_object in sqlfiles.ordered_objects(layers):
+            log.info("creating %s", sql_object.qualified_name)
+            try:
+                con.execute(sql_object.text)
+            except duckdb.Error as error:
+                raise sqlfiles.SqlFileError(
+                    f"{sql_object.path.name} failed: {str(error).splitlines()[0]}"
+                ) from error
+            created.append(sql_object.qualified_name)
+    except BaseException:
+        if own_transaction:
+            con.rollback()
+        raise
+    if own_transaction:
+        con.commit()
     return created
+
+
+def _begin_unless_active(con: duckdb.DuckDBPyConnection) -> bool:
+    """Start a transaction; False when the caller already has one open (then it is theirs)."""
+    try:
+        con.begin()
+    except duckdb.TransactionException:
+        return False
+    return True
 
 
 def run_audits(con: duckdb.DuckDBPyConnection) -> list[str]:
