@@ -43,8 +43,8 @@ def evaluate(
     methods: str = typer.Option(
         "all",
         "--methods",
-        help="Comma-separated methods: baseline,user,item,hybrid (ratings) and "
-        "hybrid,item,user,popular,cluster (top-N); 'all' = every available one.",
+        help=f"Comma-separated methods: {','.join(evaluation.RATING_METHODS)} (rating "
+        f"prediction) and {','.join(evaluation.TOP_N_METHODS)} (top-N); 'all' = every available one.",
     ),
     protocol: str = typer.Option(
         "all",
