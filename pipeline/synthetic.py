@@ -19,6 +19,7 @@ from __future__ import annotations
 import shutil
 from collections.abc import Callable
 from pathlib import Path
+from typing import BinaryIO
 
 import numpy as np
 import polars as pl
@@ -278,7 +279,7 @@ def _last_of(users: np.ndarray) -> np.ndarray:
 
 
 def _write_ratings(
-    handle, users: np.ndarray, movies: np.ndarray, stars: np.ndarray, rated_at: np.ndarray
+    handle: BinaryIO, users: np.ndarray, movies: np.ndarray, stars: np.ndarray, rated_at: np.ndarray
 ) -> None:
     frame = pl.DataFrame({"u": users, "m": movies, "r": stars, "t": rated_at})
     lines = frame.select(
