@@ -234,7 +234,7 @@ def _load_file(con: duckdb.DuckDBPyConnection, path: Path, spec: FileSpec, encod
             # Plain digits only: DuckDB's cast alone turns "4.5" into 5 and "1e3" into 1000.
             expression = (
                 f"case when regexp_full_match(fields[{index}], ' *[+-]?[0-9]+ *') "
-                f"then try_cast(trim(fields[{index}]) as bigint) end"
+                f"then try_cast(fields[{index}] as bigint) end"
             )
         else:
             expression = f"fields[{index}]"
