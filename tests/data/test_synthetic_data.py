@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from pathlib import Path
 
 import numpy as np
 import pytest
+from typer.testing import CliRunner
 
+from pipeline.cli import app
 from pipeline.errors import InvalidInput
 from pipeline.synthetic import generate_movielens
 
@@ -131,3 +134,47 @@ def test_dense_request_fills_every_pair(tmp_path: Path) -> None:
 def test_more_ratings_than_pairs_is_refused(tmp_path: Path) -> None:
     with pytest.raises(InvalidInput, match="1,000 ratings do not fit 10 users x 20 movies"):
         generate_movielens(tmp_path, 10, 20, 1_000)
+
+
+def test_watchit_generate_over_given_users_and_movies_files_loads(
+    runner: CliRunner, movielens_dir: Callable[..., Path], tmp_path: Path
+) -> None:
+    real = movielens_dir()  # stands in for the real ML-1M users.dat / movies.dat
+    out = tmp_path / "generated"
+    result = runner.invoke(
+        app,
+        [
+            "generate",
+            "--out",
+            str(out),
+            "--ratings",
+            "18",
+            "--users-file",
+            str(real / "users.dat"),
+            "--movies-file",
+            str(real / "movies.dat"),
+        ],
+    )
+    assert result.exit_code == 0, result.output
+    assert result.stdout == f"{out}\n"
+    for name in ("users.dat", "movies.dat"):  # copied byte for byte (latin-1 title included)
+        assert (out / name).read_bytes() == (real / name).read_bytes()
+    ratings = read_ratings(out)
+    assert len(ratings) == 18
+    assert set(ratings[:, 0]) <= {1, 2, 3, 4} and set(ratings[:, 1]) <= {1, 2, 3, 4, 5}
+    loaded = runner.invoke(
+        app, ["--warehouse", str(tmp_path / "w.duckdb"), "load", "--data-dir", str(out)]
+    )
+    assert loaded.exit_code == 0, loaded.output
+
+
+def test_watchit_generate_refuses_impossible_sizes(runner: CliRunner, tmp_path: Path) -> None:
+    result = runner.invoke(
+        app,
+        ["generate", "--out", str(tmp_path), "--users", "3", "--movies", "4", "--ratings", "13"],
+    )
+    assert result.exit_code == 1
+    assert result.stderr == (
+        "Error: 13 ratings do not fit 3 users x 4 movies (each pair is rated at most once). "
+        "Hint: ask for fewer ratings or more users/movies.\n"
+    )
