@@ -218,6 +218,14 @@ def _encoding_of(path: Path, spec: FileSpec) -> str:
     return spec.encoding
 
 
+# Every line of a file with its 1-based number, read as one text column (no CSV parsing).
+_NUMBERED_LINES = (
+    "select row_number() over () as line_number, line "
+    "from read_csv($path, columns = {'line': 'VARCHAR'}, delim = chr(31), quote = '', "
+    "    escape = '', header = false, auto_detect = false, encoding = $encoding)"
+)
+
+
 def _fail(path: Path, line_number: int, problem: str, line: str | None, more: int) -> None:
     shown = (line or "")[:120]
     extra = f" ({more} more bad line{'s' if more != 1 else ''} after it)" if more else ""
@@ -241,19 +249,25 @@ def _load_file(con: duckdb.DuckDBPyConnection, path: Path, spec: FileSpec, encod
         typed.append(f"{expression} as {column.name}")
     # One pass over the file: split and type every line; a NULL int column marks a field that
     # is not a whole number, field_count a line with too few or too many fields.
+    # The line text is not kept (a third of the memory): a failure reads its line back.
     con.execute(
         "create or replace temp table typed_lines as "
-        "select line_number, line_number as source_line, line, len(fields) as field_count, "
+        "select line_number, line_number as source_line, len(fields) as field_count, "
         f"{', '.join(typed)} "
         "from ("
-        "  select line_number, line, string_split(line, $separator) as fields from ("
-        "    select row_number() over () as line_number, line "
-        "    from read_csv($path, columns = {'line': 'VARCHAR'}, delim = chr(31), quote = '', "
-        "        escape = '', header = false, auto_detect = false, encoding = $encoding)"
-        "  ) where trim(coalesce(line, '')) <> ''"
+        "  select line_number, line, string_split(line, $separator) as fields "
+        f"  from ({_NUMBERED_LINES}) where trim(coalesce(line, '')) <> ''"
         ")",
         {"separator": spec.separator, "path": str(path), "encoding": encoding},
     )
+
+    def fail(bad: tuple[int, int], problem: str) -> None:
+        line = con.execute(
+            f"select line from ({_NUMBERED_LINES}) where line_number = $line_number",
+            {"path": str(path), "encoding": encoding, "line_number": bad[0]},
+        ).fetchone()
+        _fail(path, bad[0], problem, line[0] if line else None, bad[1])
+
     sep_name = {"\t": "tab", "\x1f": "line"}.get(spec.separator, f"'{spec.separator}'")
     # Rules in the order they are reported; each failing line breaks the first rule it meets.
     rules = [(f"field_count <> {field_count}", "")]
@@ -287,13 +301,13 @@ def _load_file(con: duckdb.DuckDBPyConnection, path: Path, spec: FileSpec, encod
             ).fetchone()
             assert got is not None
             problem = f"expected {field_count} {sep_name}-separated fields, got {got[0]}"
-        _fail(path, bad[0], problem, bad[1], bad[2])
+        fail(bad, problem)
     if counts[-1]:
         bad = _first_bad_typed(
             con, f"row_number() over (partition by {key} order by line_number) > 1", window=True
         )
         assert bad is not None
-        _fail(path, bad[0], f"duplicate {' and '.join(spec.unique_key)}", bad[1], bad[2])
+        fail(bad, f"duplicate {' and '.join(spec.unique_key)}")
     names = ", ".join(column.name for column in spec.columns)
     # typed_lines is in file order and DuckDB preserves insertion order: no sort needed.
     con.execute(
@@ -309,18 +323,18 @@ def _source_line(spec: FileSpec) -> str:
 
 def _first_bad_typed(
     con: duckdb.DuckDBPyConnection, condition: str, window: bool = False
-) -> tuple[int, str, int] | None:
+) -> tuple[int, int] | None:
+    """(first offending line number, how many more offend) or None."""
     source = "typed_lines"
     if window:
         source = f"(select *, {condition} as is_bad from typed_lines)"
         condition = "is_bad"
     row = con.execute(
-        "select min_by(line_number, line_number), min_by(line, line_number), count(*) "
-        f"from {source} where {condition}"
+        f"select min(line_number), count(*) from {source} where {condition}"
     ).fetchone()
-    if row is None or row[2] == 0:
+    if row is None or row[1] == 0:
         return None
-    return row[0], row[1], row[2] - 1
+    return row[0], row[1] - 1
 
 
 def _check_references(con: duckdb.DuckDBPyConnection, data_dir: Path, layout: str) -> None:
