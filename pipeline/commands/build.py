@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import time
 
 import typer
@@ -10,6 +11,13 @@ from rich.console import Console
 from pipeline import cf, warehouse
 
 _DEFAULTS = cf.CfConfig()
+_MEMORY_SIZE = re.compile(r"^\d+(\.\d+)?\s*(MB|GB|MiB|GiB)$", re.IGNORECASE)
+
+
+def _memory_size(value: str) -> str:
+    if not _MEMORY_SIZE.match(value.strip()):
+        raise typer.BadParameter(f"expected a size such as 3GB or 800MB, got {value!r}.")
+    return value.strip()
 
 
 def build(
@@ -60,6 +68,33 @@ def build(
     validation_seed: int = typer.Option(
         _DEFAULTS.validation_seed, "--validation-seed", help="Seed of the validation holdout."
     ),
+    factors: int = typer.Option(
+        _DEFAULTS.count_factors,
+        "--factors",
+        min=0,
+        help="Latent factors per user and movie for the hybrid (0 = no factor component).",
+    ),
+    factor_regularisation: float = typer.Option(
+        _DEFAULTS.factor_regularisation,
+        "--factor-regularisation",
+        min=0,
+        help="ALS weighted-lambda: each factor vector is penalised by lambda * its ratings.",
+    ),
+    factor_iterations: int = typer.Option(
+        _DEFAULTS.factor_iterations,
+        "--factor-iterations",
+        min=1,
+        help="ALS passes (users then movies).",
+    ),
+    factor_seed: int = typer.Option(
+        _DEFAULTS.factor_seed, "--factor-seed", help="Seed of the initial random movie factors."
+    ),
+    memory_limit: str = typer.Option(
+        "3GB",
+        "--memory-limit",
+        callback=_memory_size,
+        help="DuckDB memory limit for the build (it spills to disk beyond it), e.g. 3GB.",
+    ),
     refit: bool = typer.Option(
         _DEFAULTS.refit_on_all_ratings,
         "--refit/--no-refit",
@@ -67,15 +102,17 @@ def build(
         "models miss the holdout).",
     ),
 ) -> None:
-    """Build baselines, similarities, neighbours and the hybrid blend after `watchit load`.
+    """Build baselines, similarities, neighbours, latent factors and the hybrid blend after `watchit load`.
 
-    Everything is computed in SQL inside the warehouse (marts.movie_similarities,
-    marts.user_similarities, marts.movie_neighbours, marts.user_neighbours, marts.user_biases,
-    marts.movie_biases, marts.rating_baselines, marts.hybrid_blend_weights); the parameters are
-    recorded in meta.build_parameters and meta.build_info. The old warehouse is replaced only
-    when every audit passes.
+    Biases, similarities and neighbours are computed in SQL inside the warehouse
+    (marts.movie_similarities, marts.user_similarities, marts.movie_neighbours,
+    marts.user_neighbours, marts.user_biases, marts.movie_biases, marts.rating_baselines); the
+    latent factors (marts.user_factors, marts.movie_factors) are fitted by ALS in numpy and
+    the hybrid's marts.hybrid_blend_weights by least squares on a validation holdout. The
+    parameters are recorded in meta.build_parameters and meta.build_info. The old warehouse is
+    replaced only when every audit passes.
 
-    Example: watchit build --item-k 40 --min-support 3 --shrinkage 100
+    Example: watchit build --item-k 40 --min-support 3 --shrinkage 100 --factors 50
     """
     config = cf.CfConfig(
         item_neighbours_k=item_k,
@@ -87,6 +124,10 @@ def build(
         validation_fraction=validation_fraction,
         validation_seed=validation_seed,
         refit_on_all_ratings=refit,
+        count_factors=factors,
+        factor_regularisation=factor_regularisation,
+        factor_iterations=factor_iterations,
+        factor_seed=factor_seed,
     )
     console = Console(stderr=True)
     started = time.perf_counter()
@@ -99,6 +140,8 @@ def build(
             status.update(message + "...")
             console.log(message)
 
+        # Validated by _memory_size; SET takes no bound parameters.
+        con.execute(f"set memory_limit = '{memory_limit}'")
         cf.build_models(con, config, progress=progress)
         warehouse.record_build_info(con, "build", parameters=config.as_parameters())
         progress("running audits")

@@ -1,7 +1,8 @@
 /*
 Purpose: the k most similar movies of each movie (global top-k, for "similar movies" lists and
          candidate generation). Ranked by the shrunk Pearson-baseline `similarity` of
-         marts.movie_similarities, ties broken by the smaller neighbour id; only positive
+         marts.movie_similarities, ties (equal after rounding to 12 decimals, so that
+         summation-order noise cannot reorder them) broken by the smaller neighbour id; only positive
          similarities qualify (a negative one is not a "similar" movie). Rating prediction
          does NOT use this list: it takes, per (user, movie), the k most similar movies among
          those the user rated (sql/queries/predict_item.sql).
@@ -32,7 +33,7 @@ neighbours_ranked as (
         similarity,
         row_number() over (
             partition by movie_id
-            order by similarity desc, similar_movie_id asc
+            order by round(similarity, 12) desc, similar_movie_id asc
         ) as neighbour_rank
     from movie_similarities
     where similarity > 0

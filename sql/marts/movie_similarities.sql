@@ -22,7 +22,7 @@ with movie_similarities_computed as (
     select * from intermediate.int_movie_similarities_computed
 ),
 
-movie_similarities_sorted as (
+movie_similarities_selected as (
     select
         movie_id,
         similar_movie_id,
@@ -33,10 +33,9 @@ movie_similarities_sorted as (
         pearson_baseline_similarity,
         similarity
     from movie_similarities_computed
-    order by movie_id, similar_movie_id
 )
 
-select * from movie_similarities_sorted;
+select * from movie_similarities_selected;
 
 comment on table marts.movie_similarities is 'Movie-movie similarities, both directions, pairs with >= min_support common raters only (others absent); zero variance NULL; range [-1, 1]; no NaN.';
 comment on column marts.movie_similarities.movie_id is 'The movie.';

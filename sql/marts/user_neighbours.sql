@@ -1,7 +1,8 @@
 /*
 Purpose: the k most similar users of each user (global top-k, for "viewers with your taste"
          explanations and candidate generation). Ranked by the shrunk Pearson-baseline
-         `similarity` of marts.user_similarities, ties broken by the smaller neighbour id;
+         `similarity` of marts.user_similarities, ties (equal after rounding to 12 decimals, so that
+         summation-order noise cannot reorder them) broken by the smaller neighbour id;
          only positive similarities qualify. Rating prediction does NOT use this list: it
          takes, per (user, movie), the k most similar users among those who rated the movie
          (sql/queries/predict_user.sql).
@@ -32,7 +33,7 @@ neighbours_ranked as (
         similarity,
         row_number() over (
             partition by user_id
-            order by similarity desc, similar_user_id asc
+            order by round(similarity, 12) desc, similar_user_id asc
         ) as neighbour_rank
     from user_similarities
     where similarity > 0

@@ -22,7 +22,7 @@ with user_similarities_computed as (
     select * from intermediate.int_user_similarities_computed
 ),
 
-user_similarities_sorted as (
+user_similarities_selected as (
     select
         user_id,
         similar_user_id,
@@ -33,10 +33,9 @@ user_similarities_sorted as (
         pearson_baseline_similarity,
         similarity
     from user_similarities_computed
-    order by user_id, similar_user_id
 )
 
-select * from user_similarities_sorted;
+select * from user_similarities_selected;
 
 comment on table marts.user_similarities is 'User-user similarities, both directions, pairs with >= min_support common movies only (others absent); zero variance NULL; range [-1, 1]; no NaN.';
 comment on column marts.user_similarities.user_id is 'The user.';

@@ -149,7 +149,7 @@ item_neighbours_rated_by_user as (
         row_number() over (
             partition by requests.user_id, requests.movie_id
             order by
-                movie_similarities.similarity desc,
+                round(movie_similarities.similarity, 12) desc,
                 movie_similarities.similar_movie_id asc
         ) as neighbour_rank
     from requests
@@ -193,7 +193,7 @@ user_neighbours_who_rated_movie as (
         row_number() over (
             partition by requests.user_id, requests.movie_id
             order by
-                user_similarities.similarity desc,
+                round(user_similarities.similarity, 12) desc,
                 user_similarities.similar_user_id asc
         ) as neighbour_rank
     from requests

@@ -4,7 +4,7 @@ Purpose: item-based kNN over baseline residuals (Surprise KNNBaseline, item base
              r_hat_ui = b_ui + sum_{j in N_k(i; u)} s_ij (r_uj - b_uj) / sum_{j in N_k(i; u)} s_ij
          with b_ui = mu + b_u + b_i and s_ij the shrunk Pearson-baseline `similarity` of
          marts.movie_similarities. N_k(i; u) = the item_neighbours_k movies most similar to i
-         AMONG THOSE u RATED, with s_ij > 0 (ties: smaller movie id). When no such neighbour
+         AMONG THOSE u RATED, with s_ij > 0 (ties, after rounding to 12 decimals: smaller movie id). When no such neighbour
          exists (unknown user or movie, or no supported positive pair) the baseline is used
          and is_fallback is true. Clipped to [1, 5].
 Grain:   one row per distinct request (user_id, movie_id).
@@ -76,7 +76,7 @@ neighbours_rated_by_user as (
         row_number() over (
             partition by requests.user_id, requests.movie_id
             order by
-                movie_similarities.similarity desc,
+                round(movie_similarities.similarity, 12) desc,
                 movie_similarities.similar_movie_id asc
         ) as neighbour_rank
     from requests

@@ -5,7 +5,7 @@ Purpose: user-based kNN over baseline residuals (Surprise KNNBaseline, user base
              r_hat_ui = b_ui + sum_{v in N_k(u; i)} s_uv (r_vi - b_vi) / sum_{v in N_k(u; i)} s_uv
          with b_ui = mu + b_u + b_i and s_uv the shrunk Pearson-baseline `similarity` of
          marts.user_similarities. N_k(u; i) = the user_neighbours_k users most similar to u
-         AMONG THOSE WHO RATED i, with s_uv > 0 (ties: smaller user id). When no such
+         AMONG THOSE WHO RATED i, with s_uv > 0 (ties, after rounding to 12 decimals: smaller user id). When no such
          neighbour exists the baseline is used and is_fallback is true. Clipped to [1, 5].
 Grain:   one row per distinct request (user_id, movie_id).
 Inputs:  temp prediction_requests, intermediate.int_ratings_kept_for_training,
@@ -76,7 +76,7 @@ neighbours_who_rated_movie as (
         row_number() over (
             partition by requests.user_id, requests.movie_id
             order by
-                user_similarities.similarity desc,
+                round(user_similarities.similarity, 12) desc,
                 user_similarities.similar_user_id asc
         ) as neighbour_rank
     from requests

@@ -18,7 +18,7 @@ def test_build_records_its_options_and_respects_k(warehouse: Path, runner: CliRu
             "--warehouse", str(warehouse), "build",
             "--item-k", "1", "--user-k", "2", "--min-support", "1", "--shrinkage", "7.5",
             "--user-bias-regularisation", "3", "--movie-bias-regularisation", "4",
-            "--validation-fraction", "0",
+            "--validation-fraction", "0", "--factors", "3", "--factor-iterations", "2",
         ],
     )  # fmt: skip
     assert result.exit_code == 0, result.output
@@ -33,6 +33,7 @@ def test_build_records_its_options_and_respects_k(warehouse: Path, runner: CliRu
     assert parameters["movie_bias_regularisation"] == 4
     assert parameters["validation_fraction"] == 0
     assert parameters["is_validation_build"] == 0
+    assert parameters["count_factors"] == 3 and parameters["factor_iterations"] == 2
     (recorded,) = con.execute(
         "select parameters from meta.build_info where step = 'build' order by built_at desc limit 1"
     ).fetchone()
