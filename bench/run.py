@@ -25,6 +25,7 @@ import json
 import math
 import os
 import platform
+import re
 import sys
 import tempfile
 import time
@@ -219,6 +220,10 @@ def markdown(rows: list[Row], notes: list[str], header: dict[str, str]) -> str:
                 ],
             ),
         ]
+        parts.append(
+            "\nWatchIt's fit s is one `build` (validation build, blend fit, refit on all "
+            "training ratings) shared by all its methods."
+        )
         margins = [
             r
             for r in rows
@@ -264,13 +269,7 @@ def markdown(rows: list[Row], notes: list[str], header: dict[str, str]) -> str:
         ]
     cold = [row for row in rows if row["benchmark"] == "cold_start"]
     if cold:
-        parts += [
-            f"\n### Cold start ({cold[0]['note']})\n",
-            _table(
-                ["method", "figure", "value"],
-                [[str(r["case"]), str(r["figure"]), _number(r["value"], 3)] for r in cold],
-            ),
-        ]
+        parts += [f"\n### Cold start ({cold[0]['note']})\n", cold_start_tables(cold)]
     ml1m = _pivot(rows, "rating_quality_ml1m")
     if ml1m:
         parts += [
@@ -308,6 +307,33 @@ def markdown(rows: list[Row], notes: list[str], header: dict[str, str]) -> str:
     return "\n".join(parts) + "\n"
 
 
+def cold_start_tables(cold: list[Row]) -> str:
+    """Single figures as a list; the onboarding curve as one row per method, one column per count."""
+    pattern = re.compile(r"^ndcg_at_10_after_(\d+)_ratings$")
+    curve: dict[str, dict[int, object]] = {}
+    single = []
+    for row in cold:
+        match = pattern.match(str(row["figure"]))
+        if match:
+            curve.setdefault(str(row["case"]), {})[int(match.group(1))] = row["value"]
+        else:
+            single.append([str(row["case"]), str(row["figure"]), _number(row["value"], 3)])
+    parts = [_table(["method", "figure", "value"], single)] if single else []
+    if curve:
+        counts = sorted({count for values in curve.values() for count in values})
+        parts.append("\nnDCG@10 after m onboarding ratings:\n")
+        parts.append(
+            _table(
+                ["method", *(f"m={count}" for count in counts)],
+                [
+                    [method, *(_number(values.get(count), 3) for count in counts)]
+                    for method, values in curve.items()
+                ],
+            )
+        )
+    return "\n".join(parts)
+
+
 def print_rich(rows: list[Row]) -> None:
     from rich.console import Console
     from rich.table import Table
@@ -333,7 +359,20 @@ def main(argv: list[str] | None = None) -> None:
         "--data-dir", type=Path, default=Path(os.environ.get("WATCHIT_ML100K", DEFAULT_ML100K))
     )
     parser.add_argument("--out-dir", type=Path, default=BENCH_DIR, help="where results.json/.md go")
+    parser.add_argument(
+        "--render-only",
+        action="store_true",
+        help="rewrite results.md from the existing results.json (no measuring)",
+    )
     args = parser.parse_args(argv)
+    if args.render_only:
+        saved = json.loads((args.out_dir / "results.json").read_text(encoding="utf-8"))
+        header = {key: saved[key] for key in ("generated_at", "code_version", "mode", "machine")}
+        (args.out_dir / "results.md").write_text(
+            markdown(saved["rows"], saved["notes"], header), encoding="utf-8"
+        )
+        print_rich(saved["rows"])
+        return
     if not (args.data_dir / "u.data").is_file():
         parser.error(f"{args.data_dir}/u.data not found; set WATCHIT_ML100K or pass --data-dir")
     started = time.perf_counter()
