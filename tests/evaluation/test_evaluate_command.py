@@ -34,7 +34,7 @@ def test_evaluate_kfold_stores_rows_prints_a_table_and_draws_png(
         app,
         [
             "--warehouse", str(path), "evaluate", "--protocol", "kfold",
-            "--methods", "baseline,item,user,hybrid", "--folds", "3", "--seed", "2",
+            "--methods", "baseline,item,user,hybrid", "--folds", "2", "--seed", "2",
             "--plot-dir", str(plots),
         ],
     )  # fmt: skip
@@ -46,8 +46,8 @@ def test_evaluate_kfold_stores_rows_prints_a_table_and_draws_png(
     assert sorted(rmse["method"]) == ["baseline", "hybrid", "item", "user"]
     assert rmse["value"].is_between(0.0, 4.0).all()
     parameters = json.loads(rmse["parameters"][0])
-    assert parameters["count_folds"] == 3 and parameters["seed"] == 2
-    # Three folds, every rating scored once.
+    assert parameters["count_folds"] == 2 and parameters["seed"] == 2
+    # Two folds, every rating scored once.
     counted = stored.filter((pl.col("metric") == "count_ratings") & (pl.col("method") == "item"))
     con = wh.connect(path)
     total = con.execute("select count(*) from staging.stg_ratings").fetchall()[0][0]
