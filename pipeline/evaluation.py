@@ -585,7 +585,8 @@ def summary_tables(results: pl.DataFrame) -> dict[str, pl.DataFrame]:
         present = [column for column in wide.columns if column != "method"]
         ordered = [metric for metric in METRIC_ORDER if metric in present]
         ordered += sorted(set(present) - set(ordered))
-        tables[f"{protocol} {task}"] = wide.select("method", *ordered)
+        title = protocol if protocol == task else f"{protocol} {task}"
+        tables[title] = wide.select("method", *ordered)
     return tables
 
 
