@@ -198,8 +198,10 @@ def _encoding_of(path: Path, spec: FileSpec) -> str:
     with path.open("rb") as handle:
         head = handle.read(1 << 16)
     if head.startswith((b"\xff\xfe", b"\xfe\xff")) or b"\x00" in head:
+        # UTF-16 has a byte-order mark or NULs from the start; a stray NUL is on its own line.
+        line_number = head[: max(head.find(b"\x00"), 0)].count(b"\n") + 1
         raise MalformedDataLine(
-            f"{path} line 1: not a latin-1 text file (NUL bytes; UTF-16 or binary?).",
+            f"{path} line {line_number}: not a latin-1 text file (NUL bytes; UTF-16 or binary?).",
             hint="MovieLens files are plain latin-1 text; re-download the archive.",
         )
     if path.stat().st_size > 50_000_000:

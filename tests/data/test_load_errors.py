@@ -108,7 +108,7 @@ CASES: list[tuple[str, dict[str, object], str]] = [
     (
         "nul-byte",
         {"ratings.dat": b"1::1::5::978300760\n1::2::3\x00::978302109\n"},
-        "ratings.dat line 1: not a latin-1 text file (NUL bytes; UTF-16 or binary?).",
+        "ratings.dat line 2: not a latin-1 text file (NUL bytes; UTF-16 or binary?).",
     ),
     (
         "utf8-reencoded-titles",
