@@ -102,12 +102,12 @@ def generated_folder(root: Path, n_ratings: int, n_users: int, n_movies: int) ->
     return folder, seconds
 
 
-def _row(case: str, figure: str, value: float, unit: str, note: str = "") -> dict:
+def _row(case: str, figure: str, value: float | None, unit: str, note: str = "") -> dict:
     return {
         "benchmark": "load",
         "case": case,
         "figure": figure,
-        "value": round(value, 3),
+        "value": None if value is None else round(value, 3),
         "unit": unit,
         "note": note,
     }
@@ -154,7 +154,7 @@ def run(out_dir: Path, quick: bool = False) -> list[dict]:
             _row(
                 "ML-100K (real)",
                 "load time",
-                float("nan"),
+                None,
                 "s",
                 f"skipped: WATCHIT_ML100K={ml100k!r} has no u.data",
             )
@@ -193,7 +193,7 @@ def _plot(rows: list[dict], path: Path) -> None:
     import matplotlib.pyplot as plt
 
     cases = [
-        row["case"] for row in rows if row["figure"] == "load time" and row["value"] == row["value"]
+        row["case"] for row in rows if row["figure"] == "load time" and row["value"] is not None
     ]
     load = [
         next(r["value"] for r in rows if r["case"] == c and r["figure"] == "load time")
