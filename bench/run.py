@@ -364,6 +364,12 @@ def main(argv: list[str] | None = None) -> None:
         action="store_true",
         help="rewrite results.md from the existing results.json (no measuring)",
     )
+    parser.add_argument(
+        "--speed-only",
+        action="store_true",
+        help="run only the speed modules and merge their rows into the existing results.json "
+        "(its quality rows are kept and the merge is stated in the notes)",
+    )
     args = parser.parse_args(argv)
     if args.render_only:
         saved = json.loads((args.out_dir / "results.json").read_text(encoding="utf-8"))
@@ -391,6 +397,9 @@ def main(argv: list[str] | None = None) -> None:
         ("ML-1M quality", lambda work: ml1m_rows(args.quick, notes)),
         ("speed modules", lambda work: speed_rows(args.out_dir, args.quick, notes)),
     ]
+    if args.speed_only:
+        merge_speed_rows(args, notes)
+        return
     header = {
         "generated_at": dt.datetime.now(dt.timezone.utc).strftime("%Y-%m-%d %H:%M UTC"),
         "code_version": evaluation.code_version(),
@@ -416,6 +425,32 @@ def main(argv: list[str] | None = None) -> None:
     for note in notes:
         print(f"note: {note}")
     log(f"wrote {args.out_dir / 'results.json'} and {args.out_dir / 'results.md'}")
+
+
+def merge_speed_rows(args: argparse.Namespace, notes: list[str]) -> None:
+    """Replace the speed rows of results.json by a fresh measurement; keep everything else."""
+    saved = json.loads((args.out_dir / "results.json").read_text(encoding="utf-8"))
+    quality = {"rating_quality", "top_n", "cold_start", "rating_quality_ml1m"}
+    kept = [row for row in saved["rows"] if row["benchmark"] in quality]
+    started = time.perf_counter()
+    rows = speed_rows(args.out_dir, args.quick, notes)
+    stamp = dt.datetime.now(dt.timezone.utc).strftime("%Y-%m-%d %H:%M UTC")
+    kept_notes = [
+        note
+        for note in saved["notes"]
+        if not note.startswith(("incomplete run", "speed figures", "total bench time"))
+    ]
+    notes = kept_notes + notes
+    notes.append(
+        f"speed figures measured separately by `python -m bench.run --speed-only"
+        f"{' --quick' if args.quick else ''}` at {stamp} on code "
+        f"`{evaluation.code_version()}` in {time.perf_counter() - started:.0f} s"
+    )
+    header = {key: saved[key] for key in ("generated_at", "code_version", "mode", "machine")}
+    clean = write_outputs(args.out_dir, kept + rows, notes, header)
+    print_rich(clean)
+    for note in notes:
+        print(f"note: {note}")
 
 
 def write_outputs(
