@@ -130,9 +130,11 @@ def ml1m_rows(quick: bool, notes: list[str]) -> list[Row]:
     return rows
 
 
-def speed_rows(out_dir: Path, quick: bool, notes: list[str]) -> list[Row]:
+def speed_rows(
+    out_dir: Path, quick: bool, notes: list[str], modules: tuple[str, ...] = SPEED_MODULES
+) -> list[Row]:
     rows: list[Row] = []
-    for name in SPEED_MODULES:
+    for name in modules:
         if importlib.util.find_spec(f"bench.{name}") is None:
             notes.append(f"bench/{name}.py is not present: its figures are missing")
             continue
@@ -370,6 +372,11 @@ def main(argv: list[str] | None = None) -> None:
         help="run only the speed modules and merge their rows into the existing results.json "
         "(its quality rows are kept and the merge is stated in the notes)",
     )
+    parser.add_argument(
+        "--quick-speed",
+        action="store_true",
+        help="full quality figures, but the speed modules in their --quick mode",
+    )
     args = parser.parse_args(argv)
     if args.render_only:
         saved = json.loads((args.out_dir / "results.json").read_text(encoding="utf-8"))
@@ -395,15 +402,26 @@ def main(argv: list[str] | None = None) -> None:
         ),
         ("cold start (user holdout)", lambda work: cold_start_rows(args.data_dir, notes, work)),
         ("ML-1M quality", lambda work: ml1m_rows(args.quick, notes)),
-        ("speed modules", lambda work: speed_rows(args.out_dir, args.quick, notes)),
     ]
+    speed_quick = args.quick or args.quick_speed
+    for name in SPEED_MODULES:  # one step each, so results are written after every module
+        steps.append(
+            (
+                f"speed: bench/{name}.py",
+                lambda work, name=name: speed_rows(args.out_dir, speed_quick, notes, (name,)),  # type: ignore[misc]
+            )
+        )
+    if args.quick_speed and not args.quick:
+        notes.append("speed modules ran in --quick mode (--quick-speed); quality is the full run")
     if args.speed_only:
         merge_speed_rows(args, notes)
         return
     header = {
         "generated_at": dt.datetime.now(dt.timezone.utc).strftime("%Y-%m-%d %H:%M UTC"),
         "code_version": evaluation.code_version(),
-        "mode": "quick" if args.quick else "full",
+        "mode": "quick"
+        if args.quick
+        else ("full quality, quick speed" if args.quick_speed else "full"),
         "machine": f"{platform.system()} {platform.machine()}, {os.cpu_count()} CPUs, "
         f"Python {platform.python_version()}",
     }
