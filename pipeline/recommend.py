@@ -19,8 +19,9 @@ A movie the user rated (staging.stg_ratings or app.ratings) is never recommended
 
 from __future__ import annotations
 
+import datetime as dt
 import logging
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 
 import duckdb
 import polars as pl
@@ -41,6 +42,8 @@ CANDIDATE_QUERIES = {
 POPULAR_LABELS = {"popular": "popular: "}
 FALLBACK_LABEL = "popular fallback (no personal match): "
 MAX_RECOMMENDATIONS = 1000
+# Precomputed lists (`watchit recommend --all --store`), served by recommend_for_user when fresh.
+STORED_TABLE = "marts.user_recommendations"
 # Candidates scored per user (the best-supported ones); see sql/queries/recommend_candidates.sql.
 MAX_CANDIDATES_PER_USER = 100
 OUTPUT_SCHEMA = {
@@ -72,12 +75,97 @@ _TEMP_TABLES = (
 
 
 def recommend_for_user(
-    con: duckdb.DuckDBPyConnection, user_id: int, method: str = "hybrid", n: int = 10
+    con: duckdb.DuckDBPyConnection,
+    user_id: int,
+    method: str = "hybrid",
+    n: int = 10,
+    use_stored: bool = True,
 ) -> pl.DataFrame:
     """Top-n movies for one user: rank, movie_id, title, release_year, genres,
-    predicted_rating, score, explanation (rank 1 first)."""
+    predicted_rating, score, explanation (rank 1 first).
+
+    With use_stored, a fresh list from marts.user_recommendations (`watchit recommend --all
+    --store`) is served as is; otherwise, or when there is none, the list is scored live.
+    """
+    check_method(method)
+    check_limit(n)
+    if use_stored:
+        stored = stored_recommendations(con, user_id, method, n)
+        if stored is not None:
+            return stored
     frame = recommend_for_users(con, [user_id], method=method, n=n)
     return frame.drop("user_id")
+
+
+def stored_recommendations(
+    con: duckdb.DuckDBPyConnection, user_id: int, method: str, n: int
+) -> pl.DataFrame | None:
+    """The user's fresh stored top-n list (sql/queries/recommend_stored.sql has the rules), or
+    None when live scoring is needed: nothing stored, stale after a build or a new rating."""
+    _as_user_id(user_id)
+    try:
+        frame = _fetch(
+            con,
+            sqlfiles.query("recommend_stored"),
+            {"user_id": user_id, "method": method, "n": n},
+        )
+    except duckdb.CatalogException:
+        return None  # a warehouse built before marts.user_recommendations existed
+    if frame.is_empty():
+        return None
+    return frame.select(*[pl.col(name).cast(dtype) for name, dtype in OUTPUT_SCHEMA.items()])
+
+
+def store_recommendations(
+    con: duckdb.DuckDBPyConnection,
+    method: str = "hybrid",
+    n: int = 10,
+    batch_users: int = 200,
+    progress: Callable[[int, int], None] | None = None,
+) -> pl.DataFrame:
+    """Score every known user's top-n live and replace the method's rows of
+    marts.user_recommendations with them; return what was stored (user_id + output columns).
+
+    Run it inside `warehouse.rebuild(...)`. computed_at is the start of the run, so a rating
+    made while it runs already makes that user's list stale. progress(done, total) is called
+    after each batch of `batch_users` users.
+    """
+    check_method(method)
+    check_limit(n)
+    if n > MAX_CANDIDATES_PER_USER:
+        # A longer list scores more candidates, so its top 10 could differ from a live top 10.
+        raise InvalidInput(
+            f"stored lists hold at most {MAX_CANDIDATES_PER_USER} movies per user, got {n}.",
+            hint="watchit recommend --all --store -n 20",
+        )
+    warehouse.require_objects(con, STORED_TABLE, step="build")
+    computed_at = dt.datetime.now(dt.timezone.utc).replace(tzinfo=None)
+    user_ids = known_user_ids(con)
+    con.execute("delete from marts.user_recommendations where method = ?", [method])
+    frames = []
+    for start in range(0, len(user_ids), batch_users):
+        batch = user_ids[start : start + batch_users]
+        frame = recommend_for_users(con, batch, method=method, n=n)
+        rows = frame.select(
+            "user_id",
+            "movie_id",
+            pl.lit(method).alias("method"),
+            "explanation",
+            "rank",
+            "predicted_rating",
+            "score",
+            pl.lit(n, dtype=pl.Int32).alias("list_limit"),
+            pl.lit(computed_at).alias("computed_at"),
+        )
+        con.register("stored_batch", rows.to_arrow())
+        try:
+            con.execute("insert into marts.user_recommendations by name select * from stored_batch")
+        finally:
+            con.unregister("stored_batch")
+        frames.append(frame)
+        if progress is not None:
+            progress(min(start + batch_users, len(user_ids)), len(user_ids))
+    return pl.concat(frames) if frames else pl.DataFrame()
 
 
 def recommend_for_users(

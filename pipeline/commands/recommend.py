@@ -44,6 +44,13 @@ def recommend_command(
     output: Path = typer.Option(
         None, "--output", "-o", help="With --all: file to write, .parquet or .csv."
     ),
+    store: bool = typer.Option(
+        False,
+        "--store",
+        help="With --all: save the lists in marts.user_recommendations; `--user` then reads "
+        "them instead of scoring live until the next build or the user's next rating "
+        "(-n at most 100). Example: watchit recommend --all --store -m hybrid -n 20",
+    ),
     method: RecommendMethod = typer.Option(
         "hybrid",
         "--method",
@@ -70,7 +77,9 @@ def recommend_command(
 ) -> None:
     """Recommend movies a user has not rated yet, each with a one-line explanation.
 
-    --user prints one user's list; --all writes every user's top-n to a file (batch scoring);
+    --user prints one user's list; --all writes every user's top-n to a file (batch scoring)
+    and/or, with --store, saves them in marts.user_recommendations, which --user then serves
+    while fresh (no build since, no new rating by that user; else it scores live);
     --age/--gender/--occupation serve someone without ratings from their demographic group.
     A user without personal candidates gets popular movies, and the explanation says so.
 
@@ -94,10 +103,14 @@ def recommend_command(
             f"(got {', '.join(chosen) or 'none'}).",
             hint="watchit recommend --user 42",
         )
-    if output is not None and not all_users:
+    if (output is not None or store) and not all_users:
         raise InvalidInput(
-            "--output goes with --all.", hint="watchit recommend --all --output recs.parquet"
+            f"{'--output' if output is not None else '--store'} goes with --all.",
+            hint="watchit recommend --all --output recs.parquet",
         )
+    if store:
+        _store_all(ctx.obj.warehouse, output, method_name, limit)
+        return
     con = warehouse.connect(ctx.obj.warehouse)
     try:
         if all_users:
@@ -146,7 +159,8 @@ def _recommend_new_user(
 def _recommend_all(con: object, output: Path | None, method: str, limit: int) -> None:
     if output is None:
         raise InvalidInput(
-            "--all needs --output.", hint="watchit recommend --all --output recs.parquet"
+            "--all needs --output or --store.",
+            hint="watchit recommend --all --output recs.parquet",
         )
     batch_files.check_output_path(output)
     started = time.perf_counter()
@@ -172,6 +186,43 @@ def _recommend_all(con: object, output: Path | None, method: str, limit: int) ->
     typer.echo(
         f"Wrote {frame.height:,} recommendations for {len(user_ids):,} users ({method}) to "
         f"{output} in {time.perf_counter() - started:.1f} s.",
+        err=True,
+    )
+
+
+def _store_all(path: Path, output: Path | None, method: str, limit: int) -> None:
+    """Score every user and save the lists in a rebuilt warehouse (atomic swap)."""
+    if output is not None:
+        batch_files.check_output_path(output)
+    started = time.perf_counter()
+    console = Console(stderr=True)
+    with (
+        Progress(
+            TextColumn("storing recommendations"),
+            BarColumn(),
+            MofNCompleteColumn(),
+            TextColumn("users"),
+            TimeElapsedColumn(),
+            console=console,
+            transient=False,
+        ) as progress,
+        warehouse.rebuild(path, start_from_existing=True) as con,
+    ):
+        task = progress.add_task("users", total=None)
+
+        def advance(done: int, total: int) -> None:
+            progress.update(task, completed=done, total=total)
+
+        frame = recommend.store_recommendations(
+            con, method, limit, batch_users=BATCH_USERS, progress=advance
+        )
+        warehouse.record_build_info(con, "recommend", parameters={"method": method, "n": limit})
+    if output is not None:
+        batch_files.write_frame(frame, output)
+    users = frame["user_id"].n_unique() if frame.height else 0
+    typer.echo(
+        f"Stored {frame.height:,} recommendations for {users:,} users ({method}, top {limit}) "
+        f"in marts.user_recommendations of {path} in {time.perf_counter() - started:.1f} s.",
         err=True,
     )
 
