@@ -377,6 +377,11 @@ def main(argv: list[str] | None = None) -> None:
         action="store_true",
         help="full quality figures, but the speed modules in their --quick mode",
     )
+    parser.add_argument(
+        "--modules",
+        default="",
+        help="with --speed-only: comma-separated speed modules to re-measure (default: all)",
+    )
     args = parser.parse_args(argv)
     if args.render_only:
         saved = json.loads((args.out_dir / "results.json").read_text(encoding="utf-8"))
@@ -449,19 +454,28 @@ def merge_speed_rows(args: argparse.Namespace, notes: list[str]) -> None:
     """Replace the speed rows of results.json by a fresh measurement; keep everything else."""
     saved = json.loads((args.out_dir / "results.json").read_text(encoding="utf-8"))
     quality = {"rating_quality", "top_n", "cold_start", "rating_quality_ml1m"}
-    kept = [row for row in saved["rows"] if row["benchmark"] in quality]
+    modules = tuple(args.modules.split(",")) if args.modules else SPEED_MODULES
     started = time.perf_counter()
-    rows = speed_rows(args.out_dir, args.quick, notes)
+    rows = speed_rows(args.out_dir, args.quick, notes, modules)
+    measured = {row["benchmark"] for row in rows}
+    # Without --modules every speed row is replaced; with it, only the re-measured benchmarks.
+    kept = [
+        row
+        for row in saved["rows"]
+        if row["benchmark"] in quality or (args.modules and row["benchmark"] not in measured)
+    ]
     stamp = dt.datetime.now(dt.timezone.utc).strftime("%Y-%m-%d %H:%M UTC")
     kept_notes = [
         note
         for note in saved["notes"]
-        if not note.startswith(("incomplete run", "speed figures", "total bench time"))
+        if not note.startswith(("incomplete run", "total bench time"))
+        and not note.startswith(tuple(f"bench/{name}.py" for name in modules))
     ]
     notes = kept_notes + notes
     notes.append(
-        f"speed figures measured separately by `python -m bench.run --speed-only"
-        f"{' --quick' if args.quick else ''}` at {stamp} on code "
+        f"{', '.join(modules)} measured separately by `python -m bench.run --speed-only"
+        f"{' --quick' if args.quick else ''}{' --modules ' + args.modules if args.modules else ''}`"
+        f" at {stamp} on code "
         f"`{evaluation.code_version()}` in {time.perf_counter() - started:.0f} s"
     )
     header = {key: saved[key] for key in ("generated_at", "code_version", "mode", "machine")}
