@@ -381,7 +381,7 @@ def plot(rows: list[Row], path: Path) -> None:
         if str(row["figure"]).endswith("_latency_p95_ms")
     }
     labels = [f"{case}: {method}" for case, method in medians]
-    figure, axes = plt.subplots(figsize=(8, 1.5 + 0.45 * len(labels)))
+    figure, axes = plt.subplots(figsize=(8, 2.2 + 0.45 * len(labels)))
     positions = list(range(len(labels)))
     axes.barh([p + 0.2 for p in positions], list(p95.values()), height=0.4, label="p95")
     axes.barh([p - 0.2 for p in positions], list(medians.values()), height=0.4, label="median")
@@ -389,7 +389,8 @@ def plot(rows: list[Row], path: Path) -> None:
     axes.set_yticks(positions, labels)
     axes.set_xlabel("ms per recommend_for_user call (top 10)")
     axes.set_title("WatchIt serving latency")
-    axes.legend(loc="lower right")
+    # Below the axes: inside, it hid the end of the longest bars.
+    axes.legend(loc="upper center", bbox_to_anchor=(0.5, -0.3), ncol=3)
     figure.tight_layout()
     figure.savefig(path, dpi=120)
     plt.close(figure)
