@@ -39,7 +39,9 @@ def recommend_command(
     ctx: typer.Context,
     user: int = typer.Option(None, "--user", "-u", help="MovieLens (or signed-up) user id."),
     all_users: bool = typer.Option(
-        False, "--all", help="Recommend for every user and write them to --output."
+        False,
+        "--all",
+        help="Recommend for every user; write them to --output and/or save them (--store).",
     ),
     output: Path = typer.Option(
         None, "--output", "-o", help="With --all: file to write, .parquet or .csv."
@@ -84,6 +86,8 @@ def recommend_command(
     A user without personal candidates gets popular movies, and the explanation says so.
 
     Example: watchit recommend --user 42 --method hybrid -n 10
+
+    Example: watchit recommend --all --store --method hybrid -n 20
     """
     method_name = method.value
     new_user = any(value is not None for value in (age, gender, occupation, zip_code))
