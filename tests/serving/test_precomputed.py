@@ -265,3 +265,18 @@ def test_a_read_only_connection_serves_stored_lists(stored: Path) -> None:
         assert recommend.stored_recommendations(con, 4, "popular", 5) is not None
     finally:
         con.close()
+
+
+def test_the_audit_rejects_a_stored_movie_the_user_had_rated(writable: Path) -> None:
+    con = wh.connect(writable, read_only=False)
+    try:
+        assert wh.run_audits(con) == []
+        con.execute(
+            "insert into marts.user_recommendations "
+            "select user_id, movie_id, 'hybrid', 'x', 99, 3.0, 1.0, 5, now()::timestamp "
+            "from staging.stg_ratings where user_id = 1 and movie_id = 1"
+        )
+        failures = wh.run_audits(con)
+    finally:
+        con.close()
+    assert failures == ["user_recommendations__not_rated_when_stored: 1 offending row(s)"]
