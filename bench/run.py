@@ -32,9 +32,7 @@ import time
 from collections.abc import Callable
 from pathlib import Path
 
-import polars as pl
-
-from pipeline import evaluation, load, sqlfiles
+from pipeline import cold_start_eval, evaluation, load, sqlfiles
 from pipeline import warehouse as wh
 
 BENCH_DIR = Path(__file__).resolve().parent
@@ -64,13 +62,12 @@ def rating_quality_rows(data_dir: Path, quick: bool, notes: list[str]) -> list[R
     return rating_quality.run(data_dir, folds=5, seed=0, quick=quick, with_peers=peers)
 
 
-def top_n_rows(data_dir: Path, quick: bool, notes: list[str], work: Path) -> list[Row]:
+def top_n_rows(data_dir: Path, quick: bool, work: Path) -> list[Row]:
     path = load_warehouse(data_dir, work / "top_n.duckdb")
     config = evaluation.EvaluationConfig(seed=0)
     evaluation.prepare_splits(path, config, ["temporal"])
     methods = ("item", "popular") if quick else None
-    results, curves, skipped = evaluation.evaluate_top_n(path, config, methods, progress=log)
-    notes += skipped
+    results, curves = evaluation.evaluate_top_n(path, config, methods, progress=log)
     if not curves.is_empty():
         curves.write_csv(work / "curves.csv")
     note = (
@@ -90,14 +87,9 @@ def top_n_rows(data_dir: Path, quick: bool, notes: list[str], work: Path) -> lis
     ]
 
 
-def cold_start_rows(data_dir: Path, notes: list[str], work: Path) -> list[Row]:
-    if importlib.util.find_spec("pipeline.cold_start_eval") is None:
-        notes.append("cold start skipped: pipeline.cold_start_eval is not present")
-        return []
-    module = importlib.import_module("pipeline.cold_start_eval")
+def cold_start_rows(data_dir: Path, work: Path) -> list[Row]:
     path = load_warehouse(data_dir, work / "cold_start.duckdb")
-    frame = module.evaluate_cold_start(path, seed=0, progress=log)
-    rows = frame.to_dicts() if isinstance(frame, pl.DataFrame) else list(frame)
+    frame = cold_start_eval.evaluate_cold_start(path, seed=0, progress=log)
     return [
         {
             "benchmark": "cold_start",
@@ -108,7 +100,7 @@ def cold_start_rows(data_dir: Path, notes: list[str], work: Path) -> list[Row]:
             "note": f"{data_dir.name}, 10% of users held out (seed 0), "
             f"{row.get('count_users', '?')} users",
         }
-        for row in rows
+        for row in frame.to_dicts()
     ]
 
 
@@ -135,9 +127,6 @@ def speed_rows(
 ) -> list[Row]:
     rows: list[Row] = []
     for name in modules:
-        if importlib.util.find_spec(f"bench.{name}") is None:
-            notes.append(f"bench/{name}.py is not present: its figures are missing")
-            continue
         log(f"running bench/{name}.py")
         started = time.perf_counter()
         try:
@@ -403,9 +392,9 @@ def main(argv: list[str] | None = None) -> None:
         ),
         (
             "top-N (temporal holdout)",
-            lambda work: top_n_rows(args.data_dir, args.quick, notes, work),
+            lambda work: top_n_rows(args.data_dir, args.quick, work),
         ),
-        ("cold start (user holdout)", lambda work: cold_start_rows(args.data_dir, notes, work)),
+        ("cold start (user holdout)", lambda work: cold_start_rows(args.data_dir, work)),
         ("ML-1M quality", lambda work: ml1m_rows(args.quick, notes)),
     ]
     speed_quick = args.quick or args.quick_speed

@@ -15,8 +15,6 @@ test rating reaches biases, similarities, neighbours, clusters or popularity.
 from __future__ import annotations
 
 import datetime as dt
-import importlib
-import importlib.util
 import json
 import logging
 import secrets
@@ -30,13 +28,22 @@ from typing import Any
 import duckdb
 import polars as pl
 
-from pipeline import cf, metrics, splits, warehouse
+from pipeline import (
+    cf,
+    cluster_build,
+    clustering,
+    cold_start_eval,
+    metrics,
+    recommend,
+    splits,
+    warehouse,
+)
 from pipeline.errors import InvalidInput
 
 log = logging.getLogger(__name__)
 
 RATING_METHODS = cf.METHODS
-TOP_N_METHODS = ("hybrid", "item", "user", "popular", "cluster")
+TOP_N_METHODS = recommend.METHODS
 PROTOCOLS = ("kfold", "temporal", "cold-start")
 
 Progress = Callable[[str], None]
@@ -257,21 +264,6 @@ def rating_results(
 # ---------------------------------------------------------------- top-N
 
 
-def top_n_method_names() -> tuple[str, ...]:
-    """The methods pipeline.recommend offers (TOP_N_METHODS when it does not say)."""
-    if not recommender_available():
-        return TOP_N_METHODS
-    return tuple(getattr(importlib.import_module("pipeline.recommend"), "METHODS", TOP_N_METHODS))
-
-
-def recommender_available() -> bool:
-    return importlib.util.find_spec("pipeline.recommend") is not None
-
-
-def clusters_available() -> bool:
-    return importlib.util.find_spec("pipeline.cluster_build") is not None
-
-
 def build_for_top_n(
     con: duckdb.DuckDBPyConnection,
     methods: Sequence[str],
@@ -284,8 +276,6 @@ def build_for_top_n(
     cf.build_models(con, cf_config, progress=progress)
     timings["cf"] = time.perf_counter() - started
     if "cluster" in methods:
-        cluster_build = importlib.import_module("pipeline.cluster_build")
-        clustering = importlib.import_module("pipeline.clustering")
         started = time.perf_counter()
         cluster_build.build_all(con, clustering.ClusteringConfig(), progress=progress)
         timings["cluster"] = time.perf_counter() - started
@@ -296,10 +286,7 @@ def top_n_lists(
     con: duckdb.DuckDBPyConnection, user_ids: Sequence[int], method: str, length: int
 ) -> pl.DataFrame:
     """user_id, rank, movie_id from pipeline.recommend.recommend_for_users."""
-    recommend = importlib.import_module("pipeline.recommend")
     frame = recommend.recommend_for_users(con, list(user_ids), method=method, n=length)
-    if not isinstance(frame, pl.DataFrame):
-        frame = pl.from_arrow(frame) if hasattr(frame, "schema") else pl.DataFrame(frame)
     return frame.select(
         pl.col("user_id").cast(pl.Int64),
         pl.col("rank").cast(pl.Int64),
@@ -376,18 +363,12 @@ def evaluate_top_n(
     methods: Sequence[str] | None = None,
     progress: Progress | None = None,
     rating_methods: Sequence[str] = (),
-) -> tuple[list[Result], pl.DataFrame, list[str]]:
-    """Top-N metrics of each available method on the temporal split; also notes on skips.
+) -> tuple[list[Result], pl.DataFrame]:
+    """Top-N metrics and precision/recall curves of each method on the temporal split.
 
     `rating_methods` are scored (RMSE/MAE) on the same training copy, without a second build.
     """
-    notes = []
-    if not recommender_available():
-        return [], pl.DataFrame(), ["top-N skipped: pipeline.recommend is not available"]
-    wanted = list(top_n_method_names() if methods is None else methods)
-    if "cluster" in wanted and not clusters_available():
-        wanted.remove("cluster")
-        notes.append("cluster skipped: pipeline.cluster_build is not available")
+    wanted = list(TOP_N_METHODS if methods is None else methods)
     split = config.split("temporal")
     parameters = config.parameters("temporal")
     results: list[Result] = []
@@ -420,7 +401,7 @@ def evaluate_top_n(
                 for metric, value in scores.items()
             ]
             curves.append(curve)
-    return results, pl.concat(curves) if curves else pl.DataFrame(), notes
+    return results, pl.concat(curves) if curves else pl.DataFrame()
 
 
 # ---------------------------------------------------------------- storing
@@ -474,7 +455,7 @@ def run_evaluation(
         raise InvalidInput(
             f"unknown protocol(s): {', '.join(unknown)}.", hint=f"use {', '.join(PROTOCOLS)}."
         )
-    known = set(RATING_METHODS) | set(top_n_method_names())
+    known = set(RATING_METHODS) | set(TOP_N_METHODS)
     if methods is not None and set(methods) - known:
         raise InvalidInput(
             f"unknown method(s): {', '.join(sorted(set(methods) - known))}.",
@@ -484,57 +465,42 @@ def run_evaluation(
     warehouse.connect(path).close()  # clear error when it is missing or locked
     run = new_run()
     rating_methods = [m for m in RATING_METHODS if methods is None or m in methods]
-    top_n_methods = [m for m in top_n_method_names() if methods is None or m in methods]
+    top_n_methods = [m for m in TOP_N_METHODS if methods is None or m in methods]
     split_protocols = [p for p in protocols if p != "cold-start"]
     prepare_splits(path, config, split_protocols)
     if "kfold" in protocols and rating_methods:
         run.results += evaluate_ratings(path, config, "kfold", rating_methods, progress)
     if "temporal" in protocols:
-        if top_n_methods and recommender_available():
+        if top_n_methods:
             # One training copy and one build serve both the rating and the top-N scores.
-            results, curves, notes = evaluate_top_n(
+            results, curves = evaluate_top_n(
                 path, config, top_n_methods, progress, rating_methods=rating_methods
             )
             run.results += results
             run.curves = curves
-            run.notes += notes
         elif rating_methods:
             run.results += evaluate_ratings(path, config, "temporal", rating_methods, progress)
-            if top_n_methods:
-                run.notes.append("top-N skipped: pipeline.recommend is not available")
     if "cold-start" in protocols:
-        results, notes = evaluate_cold_start(path, config, progress)
-        run.results += results
-        run.notes += notes
+        run.results += evaluate_cold_start(path, config, progress)
     store_results(path, run)
     return run
 
 
 def evaluate_cold_start(
     path: Path, config: EvaluationConfig, progress: Progress | None = None
-) -> tuple[list[Result], list[str]]:
-    """Cold-start figures from pipeline.cold_start_eval, when that module is present."""
-    if importlib.util.find_spec("pipeline.cold_start_eval") is None:
-        return [], ["cold-start skipped: pipeline.cold_start_eval is not available"]
-    module = importlib.import_module("pipeline.cold_start_eval")
+) -> list[Result]:
+    """Cold-start figures from pipeline.cold_start_eval."""
     if progress:
         progress("cold-start: user-level holdout")
-    outcome = module.evaluate_cold_start(path, seed=config.seed, progress=progress)
-    return cold_start_results(outcome, config), []
+    outcome = cold_start_eval.evaluate_cold_start(path, seed=config.seed, progress=progress)
+    return cold_start_results(outcome, config)
 
 
-def cold_start_results(outcome: Any, config: EvaluationConfig) -> list[Result]:
-    """Turn evaluate_cold_start's output (rows of method/metric/value) into results."""
-    if isinstance(outcome, pl.DataFrame):
-        rows = outcome.to_dicts()
-    elif hasattr(outcome, "rows"):
-        rows = list(outcome.rows)
-    else:
-        rows = list(outcome)
+def cold_start_results(outcome: pl.DataFrame, config: EvaluationConfig) -> list[Result]:
+    """Turn evaluate_cold_start's frame (rows of method/metric/value) into results."""
     parameters = config.parameters("cold-start")
     results = []
-    for row in rows:
-        row = row if isinstance(row, dict) else asdict(row)
+    for row in outcome.to_dicts():
         value = row.get("value")
         results.append(
             Result(

@@ -57,7 +57,6 @@ def test_evaluate_kfold_stores_rows_prints_a_table_and_draws_png(
     assert png.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
 
 
-@pytest.mark.skipif(not evaluation.recommender_available(), reason="pipeline.recommend missing")
 def test_evaluate_temporal_scores_top_n_for_every_method(
     runner: CliRunner, loaded_warehouse: Callable[..., Path], tmp_path: Path
 ) -> None:
