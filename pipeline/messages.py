@@ -24,9 +24,10 @@ from pathlib import Path
 from typing import Any
 
 import duckdb
+import polars as pl
 
-from pipeline import prompts, sqlfiles, warehouse
-from pipeline.errors import InvalidInput, RecommenderError, UnknownUser
+from pipeline import cold_start, prompts, recommend, sqlfiles, warehouse
+from pipeline.errors import InvalidInput, UnknownUser
 from pipeline.llm import guard
 from pipeline.llm.guard import Catalogue, GuardConfig
 from pipeline.llm.providers import Provider
@@ -387,14 +388,8 @@ def batch_user_ids(con: duckdb.DuckDBPyConnection, limit: int) -> list[int]:
     ]
 
 
-def movies_from_recommendations(recommendations: Any) -> tuple[MovieItem, ...]:
-    """MovieItems from a recommendation table (polars/pandas frame or rows of dicts), best first."""
-    if hasattr(recommendations, "to_dicts"):
-        rows = recommendations.to_dicts()
-    elif hasattr(recommendations, "to_dict"):
-        rows = recommendations.to_dict("records")
-    else:
-        rows = list(recommendations)
+def movies_from_recommendations(recommendations: pl.DataFrame) -> tuple[MovieItem, ...]:
+    """MovieItems from a pipeline.recommend / pipeline.cold_start frame, in its row order."""
     return tuple(
         MovieItem(
             movie_id=int(row["movie_id"]),
@@ -402,7 +397,7 @@ def movies_from_recommendations(recommendations: Any) -> tuple[MovieItem, ...]:
             release_year=int(row["release_year"]) if row.get("release_year") is not None else None,
             genres=_genres(row.get("genres")),
         )
-        for row in rows
+        for row in recommendations.iter_rows(named=True)
     )
 
 
@@ -413,25 +408,6 @@ def _genres(value: Any) -> tuple[str, ...]:
         separator = "|" if "|" in value else ","
         return tuple(part.strip() for part in value.split(separator) if part.strip())
     return tuple(str(part) for part in value)
-
-
-def _recommendation_function(module_name: str, function_name: str) -> Callable[..., Any]:
-    # Imported on use: the serving and cold-start modules are optional for the message core.
-    import importlib
-
-    try:
-        module = importlib.import_module(f"pipeline.{module_name}")
-    except ModuleNotFoundError as error:
-        if error.name != f"pipeline.{module_name}":
-            raise
-        module = None
-    function = getattr(module, function_name, None)
-    if function is None:
-        raise RecommenderError(
-            f"recommendations are not available: pipeline.{module_name}.{function_name} is missing "
-            "from this installation."
-        )
-    return function  # type: ignore[no-any-return]
 
 
 def request_for_user(
@@ -446,8 +422,7 @@ def request_for_user(
 
     `viewer` (from viewers_for_users) saves the per-user lookup in batches."""
     viewer = viewer if viewer is not None else viewer_for_user(con, user_id)
-    recommend_for_user = _recommendation_function("recommend", "recommend_for_user")
-    movies = movies_from_recommendations(recommend_for_user(con, user_id, method, n))
+    movies = movies_from_recommendations(recommend.recommend_for_user(con, user_id, method, n))
     return MessageRequest(
         movies=movies,
         name=name if name is not None else viewer["name"],
@@ -466,21 +441,18 @@ def requests_for_users(
     """Message requests for many users; the recommendations come from one set-based SQL run
     (pipeline.recommend.recommend_for_users). Users with no recommendation are skipped."""
     viewers = viewers_for_users(con, user_ids)
-    recommend_for_users = _recommendation_function("recommend", "recommend_for_users")
-    frame = recommend_for_users(con, list(user_ids), method=method, n=n)
-    rows_by_user: dict[int, list[dict[str, Any]]] = {}
-    for row in frame.to_dicts():
-        rows_by_user.setdefault(int(row["user_id"]), []).append(row)
+    frame = recommend.recommend_for_users(con, list(user_ids), method=method, n=n)
+    lists = {int(part["user_id"][0]): part.sort("rank") for part in frame.partition_by("user_id")}
     requests = []
     for user_id in user_ids:
         viewer = viewers.get(user_id)
-        rows = sorted(rows_by_user.get(user_id, []), key=lambda row: row["rank"])
-        if viewer is None or not rows:
+        movies = lists.get(user_id)
+        if viewer is None or movies is None:
             log.warning("user %s has no recommendations; no message written", user_id)
             continue
         requests.append(
             MessageRequest(
-                movies=movies_from_recommendations(rows),
+                movies=movies_from_recommendations(movies),
                 name=viewer["name"],
                 occupation=viewer["occupation"],
                 age_bucket=viewer["age_bucket"],
@@ -506,10 +478,7 @@ def request_for_new_viewer(
     """The message request for someone without ratings: cold-start picks for their demographics."""
     from pipeline.llm.sanitise import sanitise_zip
 
-    recommend_for_demographics = _recommendation_function(
-        "cold_start", "recommend_for_demographics"
-    )
-    recommendations = recommend_for_demographics(
+    recommendations = cold_start.recommend_for_demographics(
         con,
         age=age,
         gender=gender,
@@ -517,17 +486,13 @@ def request_for_new_viewer(
         zip_code=sanitise_zip(zip_code).value,
         n=n,
     )
-    cluster_label = None
-    if hasattr(recommendations, "columns") and "cluster_label" in recommendations.columns:
-        labels = list(recommendations["cluster_label"])
-        cluster_label = labels[0] if labels else None
     return MessageRequest(
         movies=movies_from_recommendations(recommendations),
         name=name,
         occupation=occupation,
         age_bucket=age_bucket_for(con, age),
         gender=gender,
-        cluster_label=cluster_label,
+        cluster_label=None,  # no ratings yet, so no taste cluster
         method="cold-start",
     )
 

@@ -258,14 +258,6 @@ def test_an_openai_refusal_field_is_retried(llm_server, request_for_maria, catal
     assert (result.source, result.count_attempts) == ("llm", 2)
 
 
-def test_a_missing_recommendation_module_is_a_clear_error() -> None:
-    from pipeline.errors import RecommenderError
-    from pipeline.messages import _recommendation_function
-
-    with pytest.raises(RecommenderError, match="pipeline.no_such_module.f is missing"):
-        _recommendation_function("no_such_module", "f")
-
-
 def test_an_unpulled_ollama_model_says_how_to_fix_it(
     llm_server, request_for_maria, catalogue
 ) -> None:
