@@ -18,21 +18,12 @@ import polars as pl
 
 from pipeline import sqlfiles, warehouse
 from pipeline.errors import InvalidInput, UnknownUser
+from pipeline.recommend import OUTPUT_SCHEMA  # same columns, so callers treat both lists alike
 
 GENDERS = {"M": "men", "F": "women"}
 MIN_AGE, MAX_AGE = 1, 120
 # Same rule as staging.stg_users: a US zip code's first digit is its national area.
 _ZIP_REGION = re.compile(r"^[0-9]")
-OUTPUT_SCHEMA = {
-    "rank": pl.Int32,
-    "movie_id": pl.Int32,
-    "title": pl.String,
-    "release_year": pl.Int32,
-    "genres": pl.String,
-    "predicted_rating": pl.Float64,
-    "score": pl.Float64,
-    "explanation": pl.String,
-}
 
 
 @dataclass(frozen=True)
