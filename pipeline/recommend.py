@@ -321,15 +321,8 @@ def _fill_temp_tables(
 def _recommend_by_cluster(
     con: duckdb.DuckDBPyConnection, user_ids: Sequence[int] | None, n: int
 ) -> pl.DataFrame:
-    try:
-        from pipeline import cold_start
-    except ImportError:
-        cold_start = None  # type: ignore[assignment]
-    if cold_start is None or not hasattr(cold_start, "recommend_for_cluster_members"):
-        raise WarehouseNotFound(
-            "the cluster method needs taste clusters, which this installation cannot build.",
-            hint="run `watchit cluster` first.",
-        )
+    from pipeline import cold_start  # here, not at the top: cold_start imports this module
+
     ids = None if user_ids is None else check_users(con, user_ids)
     # A build creates marts.user_clusters empty; only `watchit cluster` fills it.
     if warehouse.object_exists(con, "marts.user_clusters"):

@@ -12,7 +12,7 @@ import typer
 from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
-from pipeline import batch_files, cf, movie_search, recommend, warehouse
+from pipeline import batch_files, cf, cold_start, movie_search, recommend, warehouse
 from pipeline.errors import InvalidInput
 from pipeline.output import OutputFormat, print_rows
 
@@ -147,13 +147,6 @@ def _recommend_new_user(
             f"a new user needs {', '.join(missing)} as well.",
             hint="watchit recommend --age 25 --gender F --occupation programmer",
         )
-    try:
-        from pipeline import cold_start
-    except ImportError:
-        raise InvalidInput(
-            "recommendations for new users need the cold-start module.",
-            hint="run `watchit cluster` first.",
-        ) from None
     assert gender is not None and age is not None and occupation is not None
     return cold_start.recommend_for_demographics(
         con, age=age, gender=gender.value, occupation=occupation, zip_code=zip_code, n=limit
