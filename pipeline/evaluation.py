@@ -120,7 +120,6 @@ class EvaluationRun:
     results: list[Result] = field(default_factory=list)
     # method, n, precision, recall: top-N quality as the list grows (temporal protocol)
     curves: pl.DataFrame | None = None
-    notes: list[str] = field(default_factory=list)
 
     def frame(self) -> pl.DataFrame:
         return pl.DataFrame(

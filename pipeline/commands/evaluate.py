@@ -44,7 +44,7 @@ def evaluate(
         "all",
         "--methods",
         help=f"Comma-separated methods: {','.join(evaluation.RATING_METHODS)} (rating "
-        f"prediction) and {','.join(evaluation.TOP_N_METHODS)} (top-N); 'all' = every available one.",
+        f"prediction) and {','.join(evaluation.TOP_N_METHODS)} (top-N); 'all' = all of them.",
     ),
     protocol: str = typer.Option(
         "all",
@@ -109,8 +109,6 @@ def evaluate(
         protocols = list(evaluation.PROTOCOLS) if protocol == "all" else [protocol]
         run = evaluation.run_evaluation(ctx.obj.warehouse, config, protocols, chosen, progress)
     render_tables(out, run.frame())
-    for note in run.notes:
-        console.print(f"note: {note}")
     if plot_dir:
         for path in evaluation.draw_charts(run, plot_dir):
             console.print(f"wrote {path}")
