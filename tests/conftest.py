@@ -7,7 +7,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 import pytest
-from movielens_files import Rows, write_movielens_dir
+from movielens_files import Rows, load_and_build, write_movielens_dir
 from typer.testing import CliRunner
 
 os.environ.pop("WATCHIT_WAREHOUSE", None)
@@ -65,3 +65,9 @@ def ml100k_dir() -> Path:
 def ml1m_dir() -> Path:
     """Real ML-1M folder; here it has users.dat and movies.dat but no ratings.dat."""
     return real_data_dir("WATCHIT_ML1M", "../shared/data/ml-1m")
+
+
+@pytest.fixture(scope="session")
+def ml100k_built(ml100k_dir: Path, tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """Real ML-100K loaded and built with the default CfConfig, once per session; read it only."""
+    return load_and_build(tmp_path_factory.mktemp("ml100k_built") / "warehouse.duckdb", ml100k_dir)

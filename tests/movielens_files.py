@@ -5,6 +5,9 @@ from __future__ import annotations
 from collections.abc import Sequence
 from pathlib import Path
 
+from pipeline import cf, load, sqlfiles
+from pipeline import warehouse as wh
+
 # Hard cases on purpose: a latin-1 title, a title with ':', the genre "Children's",
 # a movie nobody rated (5), a user with a single rating (4).
 DEFAULT_MOVIES = [
@@ -48,3 +51,13 @@ def write_movielens_dir(
         text = "".join("::".join(str(field) for field in row) + "\n" for row in rows)
         (folder / name).write_bytes(text.encode("latin-1"))
     return folder
+
+
+def load_and_build(path: Path, data_dir: Path, config: cf.CfConfig | None = None) -> Path:
+    """A warehouse at `path` with `data_dir` loaded and the CF models built, as load + build do."""
+    with wh.rebuild(path, start_from_existing=False) as con:
+        wh.apply_sql_layers(con, sqlfiles.LOAD_LAYERS)
+        load.record_dataset(con, load.load_dataset(con, data_dir))
+    with wh.rebuild(path, start_from_existing=True) as con:
+        cf.build_models(con, config or cf.CfConfig())
+    return path

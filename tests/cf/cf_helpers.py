@@ -5,10 +5,9 @@ from __future__ import annotations
 from collections.abc import Sequence
 from pathlib import Path
 
-from movielens_files import write_movielens_dir
+from movielens_files import load_and_build, write_movielens_dir
 
-from pipeline import cf, load, sqlfiles
-from pipeline import warehouse as wh
+from pipeline import cf
 
 Rating = tuple[int, int, int]  # (user_id, movie_id, stars)
 
@@ -32,9 +31,4 @@ def build_cf_warehouse(folder: Path, ratings: Sequence[Rating], **config: float)
     path = folder / "warehouse.duckdb"
     # Few, quickly fitted factors: these tests check SQL, the factor tests check ALS.
     settings = {"validation_fraction": 0.0, "count_factors": 4, "factor_iterations": 3} | config
-    with wh.rebuild(path, start_from_existing=False) as con:
-        wh.apply_sql_layers(con, sqlfiles.LOAD_LAYERS)
-        load.record_dataset(con, load.load_dataset(con, data_dir))
-    with wh.rebuild(path, start_from_existing=True) as con:
-        cf.build_models(con, cf.CfConfig(**settings))
-    return path
+    return load_and_build(path, data_dir, cf.CfConfig(**settings))

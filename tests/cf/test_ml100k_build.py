@@ -14,17 +14,6 @@ from pipeline import warehouse as wh
 pytestmark = pytest.mark.realdata
 
 
-@pytest.fixture(scope="module")
-def ml100k_built(ml100k_dir: Path, tmp_path_factory: pytest.TempPathFactory) -> Path:
-    path = tmp_path_factory.mktemp("ml100k_cf") / "warehouse.duckdb"
-    with wh.rebuild(path, start_from_existing=False) as con:
-        wh.apply_sql_layers(con, sqlfiles.LOAD_LAYERS)
-        load.record_dataset(con, load.load_dataset(con, ml100k_dir))
-    with wh.rebuild(path, start_from_existing=True) as con:
-        cf.build_models(con, cf.CfConfig())
-    return path
-
-
 def _ratings_matrix(con) -> np.ndarray:
     users, movies = con.sql("select user_id, movie_id from raw.ratings").fetchnumpy().values()
     matrix = np.zeros((users.max() + 1, movies.max() + 1))

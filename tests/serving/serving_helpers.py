@@ -2,14 +2,12 @@
 
 from __future__ import annotations
 
-import dataclasses
 from collections.abc import Sequence
 from pathlib import Path
 
-from movielens_files import write_movielens_dir
+from movielens_files import load_and_build, write_movielens_dir
 
-from pipeline import cf, load, sqlfiles
-from pipeline import warehouse as wh
+from pipeline import cf
 
 Rating = tuple[int, int, int]  # (user_id, movie_id, stars)
 GENRES = ("Action", "Comedy", "Drama", "Horror", "Sci-Fi")
@@ -42,17 +40,6 @@ def build_serving_warehouse(
     )
     path = folder / "warehouse.duckdb"
     settings: dict[str, float] = {"validation_fraction": 0.0, "min_support": 2, "shrinkage": 1.0}
-    fields = {field.name for field in dataclasses.fields(cf.CfConfig)}
-    # Keep a factor model (if the build has one) small: these tests are about serving.
-    settings |= {
-        name: value
-        for name, value in (("count_factors", 2), ("factor_iterations", 2))
-        if name in fields
-    }
-    settings |= config
-    with wh.rebuild(path, start_from_existing=False) as con:
-        wh.apply_sql_layers(con, sqlfiles.LOAD_LAYERS)
-        load.record_dataset(con, load.load_dataset(con, data_dir))
-    with wh.rebuild(path, start_from_existing=True) as con:
-        cf.build_models(con, cf.CfConfig(**settings))  # type: ignore[arg-type]
-    return path
+    # A small factor model: these tests are about serving.
+    settings |= {"count_factors": 2, "factor_iterations": 2} | config
+    return load_and_build(path, data_dir, cf.CfConfig(**settings))  # type: ignore[arg-type]

@@ -9,22 +9,11 @@ import polars as pl
 import pytest
 from typer.testing import CliRunner
 
-from pipeline import cf, load, movie_search, recommend, sqlfiles
+from pipeline import movie_search, recommend
 from pipeline import warehouse as wh
 from pipeline.cli import app
 
 pytestmark = pytest.mark.realdata
-
-
-@pytest.fixture(scope="module")
-def ml100k_built(ml100k_dir: Path, tmp_path_factory: pytest.TempPathFactory) -> Path:
-    path = tmp_path_factory.mktemp("ml100k_serving") / "warehouse.duckdb"
-    with wh.rebuild(path, start_from_existing=False) as con:
-        wh.apply_sql_layers(con, sqlfiles.LOAD_LAYERS)
-        load.record_dataset(con, load.load_dataset(con, ml100k_dir))
-    with wh.rebuild(path, start_from_existing=True) as con:
-        cf.build_models(con, cf.CfConfig())
-    return path
 
 
 @pytest.fixture
