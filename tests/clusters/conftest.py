@@ -6,16 +6,9 @@ from collections.abc import Callable
 from pathlib import Path
 
 import pytest
+from cluster_cli import invoke_ok
 from cluster_data import MOVIES, USERS, planted_ratings
 from typer.testing import CliRunner
-
-from pipeline.cli import app
-
-
-def invoke_ok(runner: CliRunner, path: Path, *args: str, input: str | None = None) -> str:
-    result = runner.invoke(app, ["--warehouse", str(path), *args], input=input)
-    assert result.exit_code == 0, (result.stdout, result.stderr)
-    return result.stdout
 
 
 @pytest.fixture

@@ -6,7 +6,7 @@ import json
 from pathlib import Path
 
 import pytest
-from conftest import invoke_ok
+from cluster_cli import invoke_ok
 from typer.testing import CliRunner
 
 from pipeline import cold_start, cold_start_eval

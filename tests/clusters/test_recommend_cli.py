@@ -6,7 +6,7 @@ import json
 from collections.abc import Callable
 from pathlib import Path
 
-from conftest import invoke_ok
+from cluster_cli import invoke_ok
 from typer.testing import CliRunner
 
 from pipeline.cli import app

@@ -6,8 +6,8 @@ from collections.abc import Callable
 from pathlib import Path
 
 import pytest
+from cluster_cli import invoke_ok
 from cluster_data import ACTION_MOVIES
-from conftest import invoke_ok
 from typer.testing import CliRunner
 
 from pipeline import signup
