@@ -1,8 +1,8 @@
 """Cold-start evaluation on a user-level holdout: demographic groups vs global popularity, and
 how many onboarding ratings item-based CF needs before it beats the demographic list.
 
-No leakage: a scratch copy of the warehouse is made, the held-out users (a seeded share of all
-users with ratings) are deleted from its raw tables, and everything the recommendations read
+No leakage: a scratch copy of the warehouse is made, the held-out users (the seeded share of all
+users in the stored cold-start split) are deleted from its raw tables, and everything the recommendations read
 (demographic groups and their popular movies, global popularity, the co-like counts of the
 onboarding CF, which are computed from staging.stg_ratings on the fly) comes from that copy. Only the held-out users' demographics are used
 to recommend; their real ratings >= 4 are the relevant items.
@@ -22,7 +22,7 @@ import duckdb
 import numpy as np
 import polars as pl
 
-from pipeline import cluster_build, cold_start, signup, warehouse
+from pipeline import cluster_build, cold_start, signup, splits, warehouse
 from pipeline.errors import InvalidInput
 
 log = logging.getLogger(__name__)
@@ -54,14 +54,6 @@ def ndcg_at_k(recommended: Sequence[int], relevant: set[int], k: int) -> float:
     )
     ideal = sum(1 / math.log2(position + 2) for position in range(min(k, len(relevant))))
     return gains / ideal if ideal else 0.0
-
-
-def choose_held_out_users(user_ids: Sequence[int], fraction: float, seed: int) -> list[int]:
-    """A seeded sample of round(fraction * users) user ids (at least one)."""
-    ordered = np.sort(np.asarray(user_ids))
-    count = max(1, round(len(ordered) * fraction))
-    chosen = np.random.default_rng(seed).choice(ordered, size=count, replace=False)
-    return sorted(int(user_id) for user_id in chosen)
 
 
 def evaluate_cold_start(
@@ -127,13 +119,13 @@ def _hold_out_users(
     con: duckdb.DuckDBPyConnection, config: ColdStartConfig
 ) -> tuple[list[int], dict[int, cold_start.Profile], pl.DataFrame]:
     warehouse.require_objects(con, "staging.stg_ratings", "staging.stg_users", step="load")
-    users = [
-        user_id
-        for (user_id,) in con.execute(
-            "select distinct user_id from staging.stg_ratings order by user_id"
-        ).fetchall()
-    ]
-    held_out = choose_held_out_users(users, config.user_fraction, config.seed)
+    # The users come from the stored SQL split (eval_split_cold_start.sql), the same one
+    # `watchit evaluate` stores in the warehouse, so the evaluated users can be looked up there.
+    split = splits.SplitConfig(
+        "cold-start", seed=config.seed, holdout_user_fraction=config.user_fraction
+    )
+    splits.make_split(con, split)
+    held_out = sorted(splits.split_ratings(con, split, 0, "test")["user_id"].unique().to_list())
     profile_rows = con.execute(
         "select users.user_id, users.gender, users.occupation, users.zip_code, "
         "users.zip_region, users.age_years, users.age_bucket_code, buckets.age_bucket, "

@@ -465,8 +465,7 @@ def run_evaluation(
     run = new_run()
     rating_methods = [m for m in RATING_METHODS if methods is None or m in methods]
     top_n_methods = [m for m in TOP_N_METHODS if methods is None or m in methods]
-    split_protocols = [p for p in protocols if p != "cold-start"]
-    prepare_splits(path, config, split_protocols)
+    prepare_splits(path, config, protocols)
     if "kfold" in protocols and rating_methods:
         run.results += evaluate_ratings(path, config, "kfold", rating_methods, progress)
     if "temporal" in protocols:
@@ -491,7 +490,10 @@ def evaluate_cold_start(
     """Cold-start figures from pipeline.cold_start_eval."""
     if progress:
         progress("cold-start: user-level holdout")
-    outcome = cold_start_eval.evaluate_cold_start(path, seed=config.seed, progress=progress)
+    cold_start_config = cold_start_eval.ColdStartConfig(
+        seed=config.seed, user_fraction=config.cold_start_user_fraction
+    )
+    outcome = cold_start_eval.evaluate_cold_start(path, config=cold_start_config, progress=progress)
     return cold_start_results(outcome, config)
 
 
