@@ -11,6 +11,7 @@ import matplotlib
 matplotlib.use("Agg")
 import matplotlib.pyplot as plt  # noqa: E402
 import polars as pl  # noqa: E402
+from matplotlib.figure import Figure  # noqa: E402
 
 
 def metric_by_method(
@@ -34,12 +35,7 @@ def metric_by_method(
         axis.tick_params(axis="x", rotation=30)
         for position, value in enumerate(values["value"].to_list()):
             axis.annotate(f"{value:.3g}", (position, value), ha="center", va="bottom", fontsize=8)
-    figure.suptitle(title)
-    figure.tight_layout()
-    path.parent.mkdir(parents=True, exist_ok=True)
-    figure.savefig(path, dpi=110)
-    plt.close(figure)
-    return path
+    return _save(figure, path, title)
 
 
 def precision_recall_curves(curves: pl.DataFrame, path: Path, title: str) -> Path | None:
@@ -56,12 +52,7 @@ def precision_recall_curves(curves: pl.DataFrame, path: Path, title: str) -> Pat
         axis.set_ylabel(label)
         axis.grid(alpha=0.3)
     right.legend()
-    figure.suptitle(title)
-    figure.tight_layout()
-    path.parent.mkdir(parents=True, exist_ok=True)
-    figure.savefig(path, dpi=110)
-    plt.close(figure)
-    return path
+    return _save(figure, path, title)
 
 
 def sweep_chart(sweep: pl.DataFrame, path: Path, title: str) -> Path | None:
@@ -86,6 +77,10 @@ def sweep_chart(sweep: pl.DataFrame, path: Path, title: str) -> Path | None:
         axis.set_ylabel("RMSE")
         axis.grid(alpha=0.3)
         axis.legend(fontsize=7)
+    return _save(figure, path, title)
+
+
+def _save(figure: Figure, path: Path, title: str) -> Path:
     figure.suptitle(title)
     figure.tight_layout()
     path.parent.mkdir(parents=True, exist_ok=True)
