@@ -2,7 +2,7 @@
 
 `build_all` is what `watchit cluster` runs inside `warehouse.rebuild`: features -> k-means ->
 tables, then the popular-movie rankings of the clusters and of the demographic groups, all
-ranked in SQL (sql/queries/*_popular_movies.sql). The cold-start evaluation reuses
+ranked in SQL (sql/queries/group_popular_movies.sql). The cold-start evaluation reuses
 `build_demographic_tables` on its scratch copy.
 """
 
@@ -85,7 +85,9 @@ def build_all(
     report(f"writing {result.k} clusters")
     write_cluster_tables(con, matrix, result)
     report("ranking popular movies per cluster")
-    fill_from_query(con, "marts.cluster_popular_movies", "cluster_popular_movies", popularity)
+    fill_group_popular_movies(
+        con, "marts.cluster_popular_movies", "cluster_id", "cluster_popularity_members", popularity
+    )
     report("building demographic groups")
     build_demographic_tables(con, popularity)
     return result
@@ -139,15 +141,47 @@ def build_demographic_tables(
 ) -> None:
     ensure_tables(con)
     fill_from_query(con, "marts.demographic_groups", "demographic_groups", popularity)
-    fill_from_query(
-        con, "marts.demographic_popular_movies", "demographic_popular_movies", popularity
+    fill_group_popular_movies(
+        con,
+        "marts.demographic_popular_movies",
+        "group_id",
+        "demographic_popularity_members",
+        popularity,
     )
 
 
-def fill_from_query(
-    con: duckdb.DuckDBPyConnection, table: str, query_name: str, popularity: PopularityConfig
+def fill_group_popular_movies(
+    con: duckdb.DuckDBPyConnection,
+    table: str,
+    group_column: str,
+    members_query: str,
+    popularity: PopularityConfig,
 ) -> None:
-    """Replace the rows of `table` by the result of sql/queries/<query_name>.sql."""
+    """Replace `table` by each group's popular movies; the groups come from `members_query`.
+
+    Clusters and demographic groups share one ranking (sql/queries/group_popular_movies.sql).
+    """
+    con.execute(
+        "create or replace temp table popularity_group_members as " + sqlfiles.query(members_query)
+    )
+    fill_from_query(
+        con,
+        table,
+        "group_popular_movies",
+        popularity,
+        select=f"select group_id as {group_column}, * exclude (group_id)",
+    )
+    con.execute("drop table popularity_group_members")
+
+
+def fill_from_query(
+    con: duckdb.DuckDBPyConnection,
+    table: str,
+    query_name: str,
+    popularity: PopularityConfig,
+    select: str = "select *",
+) -> None:
+    """Replace the rows of `table` by `select` over the result of sql/queries/<query_name>.sql."""
     text = sqlfiles.query(query_name)
     names = {
         "prior_weight": popularity.prior_weight,
@@ -157,4 +191,4 @@ def fill_from_query(
     }
     used = {name: value for name, value in names.items() if f"${name}" in text}
     con.execute(f"delete from {table}")
-    con.execute(f"insert into {table} by name {text}", used)
+    con.execute(f"insert into {table} by name {select} from ({text})", used)

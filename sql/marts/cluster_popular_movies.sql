@@ -11,7 +11,7 @@ Purpose: the most popular movies of each taste cluster, ranked by a damped (Baye
          Ranking by damped_mean_rating alone lost to plain global popularity in the cold-start
          evaluation (README), so the like share ranks and the mean is shown.
 Grain:   one row per (cluster_id, movie_id); at most popularity_top_n (default 200) per cluster.
-Inputs:  filled by `watchit cluster` from sql/queries/cluster_popular_movies.sql.
+Inputs:  filled by `watchit cluster` from sql/queries/group_popular_movies.sql.
 */
 create table if not exists marts.cluster_popular_movies (
     cluster_id integer not null,

@@ -6,7 +6,7 @@ Purpose: the most popular movies of each demographic group that has enough membe
          (level 0, everyone, is plain global like share). damped_mean_rating is the Bayesian
          average rating with the same weight.
 Grain:   one row per (group_id, movie_id); at most popularity_top_n (default 200) per group.
-Inputs:  filled by `watchit cluster` from sql/queries/demographic_popular_movies.sql.
+Inputs:  filled by `watchit cluster` from sql/queries/group_popular_movies.sql.
 */
 create table if not exists marts.demographic_popular_movies (
     group_id integer not null,

@@ -46,8 +46,12 @@ def test_cluster_popularity_is_the_damped_like_share(
             "insert into marts.user_clusters values (?, ?, 0.0)",
             [[user_id, 0 if user_id <= 4 else 1] for user_id in range(1, 7)],
         )
-        cluster_build.fill_from_query(
-            con, "marts.cluster_popular_movies", "cluster_popular_movies", popularity
+        cluster_build.fill_group_popular_movies(
+            con,
+            "marts.cluster_popular_movies",
+            "cluster_id",
+            "cluster_popularity_members",
+            popularity,
         )
         rows = con.execute(
             "select cluster_id, movie_id, popularity_rank, count_ratings, count_likes, "

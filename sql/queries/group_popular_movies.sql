@@ -1,23 +1,29 @@
 /*
-Purpose: rows of marts.demographic_popular_movies for every group of marts.demographic_groups
-         with has_enough_members: movies ranked by the damped like share
+Purpose: each group's popular movies, for taste clusters and demographic groups alike: movies
+         ranked by the damped like share
              (count_likes + $prior_weight * global_like_share) / (count_users + $prior_weight)
-         (movies rated by fewer than $min_ratings group members left out, except at level 0),
-         top $top_n kept. damped_mean_rating = (sum + w * global mean) / (count + w).
+         movies rated by fewer than $min_ratings group members left out (unless the group has
+         is_min_ratings_waived), top $top_n kept.
+         damped_mean_rating = (sum of ratings + $prior_weight * global mean) / (count + w).
 Grain:   one row per (group_id, movie_id).
-Inputs:  marts.demographic_groups, staging.stg_users, staging.stg_ratings.
+Inputs:  temp popularity_group_members(group_id, user_id, count_users, is_min_ratings_waived),
+         filled by cluster_popularity_members.sql or demographic_popularity_members.sql;
+         staging.stg_ratings.
 */
-with demographic_groups as (
-    select * from marts.demographic_groups
-    where has_enough_members
-),
-
-users as (
-    select * from staging.stg_users
+with members as (
+    select * from popularity_group_members
 ),
 
 ratings as (
     select * from staging.stg_ratings
+),
+
+popularity_groups as (
+    select distinct
+        group_id,
+        count_users,
+        is_min_ratings_waived
+    from members
 ),
 
 global_rating_mean as (
@@ -33,42 +39,17 @@ global_like_shares as (
     group by movie_id
 ),
 
-members_of_groups as (
-    select
-        demographic_groups.group_id,
-        users.user_id
-    from demographic_groups
-    inner join users
-        on
-            (
-                demographic_groups.gender is null
-                or users.gender = demographic_groups.gender
-            )
-            and (
-                demographic_groups.occupation is null
-                or users.occupation = demographic_groups.occupation
-            )
-            and (
-                demographic_groups.zip_region is null
-                or users.zip_region = demographic_groups.zip_region
-            )
-            and (
-                demographic_groups.age_bucket_code is null
-                or users.age_bucket_code = demographic_groups.age_bucket_code
-            )
-),
-
 ratings_per_group_movie as (
     select
-        members_of_groups.group_id,
+        members.group_id,
         ratings.movie_id,
         count(*) as count_ratings,
         count(*) filter (where ratings.rating >= 4) as count_likes,
         sum(ratings.rating) as sum_ratings
     from ratings
-    inner join members_of_groups
-        on ratings.user_id = members_of_groups.user_id
-    group by members_of_groups.group_id, ratings.movie_id
+    inner join members
+        on ratings.user_id = members.user_id
+    group by members.group_id, ratings.movie_id
 ),
 
 movies_scored as (
@@ -81,7 +62,7 @@ movies_scored as (
             ratings_per_group_movie.count_likes
             + $prior_weight * global_like_shares.like_share
         )
-        / (demographic_groups.count_users + $prior_weight) as damped_like_share,
+        / (popularity_groups.count_users + $prior_weight) as damped_like_share,
         (
             ratings_per_group_movie.sum_ratings
             + $prior_weight * global_rating_mean.mean_rating
@@ -89,14 +70,14 @@ movies_scored as (
         / (ratings_per_group_movie.count_ratings + $prior_weight)
             as damped_mean_rating
     from ratings_per_group_movie
-    inner join demographic_groups
-        on ratings_per_group_movie.group_id = demographic_groups.group_id
+    inner join popularity_groups
+        on ratings_per_group_movie.group_id = popularity_groups.group_id
     inner join global_like_shares
         on ratings_per_group_movie.movie_id = global_like_shares.movie_id
     cross join global_rating_mean
     where
         ratings_per_group_movie.count_ratings >= $min_ratings
-        or demographic_groups.group_level = 0
+        or popularity_groups.is_min_ratings_waived
 ),
 
 movies_ranked as (
