@@ -3,8 +3,8 @@
 One run, whatever the number of users, is a handful of set-based queries on temp tables
 (sql/queries/recommend_*.sql):
 
-1. recommendation_users <- the requested users; recommendation_exclusions <- their ratings in
-   app.ratings (sign-ups), if that table exists.
+1. recommendation_users <- the requested users; recommendation_exclusions <- every movie they
+   rated, in MovieLens and in app.ratings (sign-ups) if that table exists.
 2. Candidates with their evidence: recommend_item.sql (neighbours of the movies the user rated,
    "because you rated Alien (1979) 5 stars"), recommend_user.sql (movies the user's neighbours
    rated, "liked by 12 viewers with your taste"), both for the hybrid.
@@ -289,10 +289,9 @@ def _fill_temp_tables(
         "insert into recommendation_users select distinct unnest($ids::integer[])",
         {"ids": user_ids},
     )
-    if has_app_ratings:
-        con.execute(
-            "insert into recommendation_exclusions " + sqlfiles.query("recommend_app_ratings")
-        )
+    exclusions = ["recommend_rated_movies"] + (["recommend_app_ratings"] if has_app_ratings else [])
+    for query_name in exclusions:
+        con.execute("insert into recommendation_exclusions " + sqlfiles.query(query_name))
     for table in CANDIDATE_QUERIES[method]:
         side = table.removesuffix("_candidates")
         con.execute(f"insert into {table} by name " + sqlfiles.query(f"recommend_{side}"))

@@ -22,7 +22,8 @@ create or replace temp table user_candidates (
     user_support double
 );
 
--- Ratings stored outside the models (app.ratings of signed-up users): never recommended.
+-- Every movie the requested users rated, in MovieLens (recommend_rated_movies.sql) or
+-- after signing up (recommend_app_ratings.sql): never recommended.
 create or replace temp table recommendation_exclusions (
     user_id integer,
     movie_id integer

@@ -11,7 +11,8 @@ Purpose: item-kNN candidates for the users in the temp table recommendation_user
          The predicted rating itself comes from sql/queries/predict_item.sql (or
          predict_hybrid.sql) run on these pairs by pipeline/recommend.py.
 Grain:   one row per candidate (user_id, movie_id).
-Inputs:  temp recommendation_users; staging.stg_ratings, marts.movie_neighbours,
+Inputs:  temp recommendation_users, recommendation_exclusions; staging.stg_ratings,
+         marts.movie_neighbours,
          marts.rating_baselines, marts.user_biases, marts.movie_biases, marts.movies.
 */
 with recommendation_users as (
@@ -30,18 +31,6 @@ ratings_already_made as (
     from staging.stg_ratings as stg_ratings
     inner join recommendation_users
         on stg_ratings.user_id = recommendation_users.user_id
-),
-
-ratings_excluded as (
-    select
-        user_id,
-        movie_id
-    from ratings_already_made
-    union
-    select
-        user_id,
-        movie_id
-    from recommendation_exclusions
 ),
 
 ratings_with_residual as (
@@ -73,10 +62,10 @@ neighbours_of_rated_movies as (
     from ratings_with_residual
     inner join marts.movie_neighbours as movie_neighbours
         on ratings_with_residual.movie_id = movie_neighbours.movie_id
-    anti join ratings_excluded
+    anti join recommendation_exclusions
         on
-            ratings_with_residual.user_id = ratings_excluded.user_id
-            and movie_neighbours.neighbour_movie_id = ratings_excluded.movie_id
+            ratings_with_residual.user_id = recommendation_exclusions.user_id
+            and movie_neighbours.neighbour_movie_id = recommendation_exclusions.movie_id
 ),
 
 candidates_summarised as (

@@ -17,7 +17,7 @@ Purpose: rank, explain and describe the top-$n recommendations of every user in 
          "popular fallback (no personal match): ").
 Grain:   one row per (user_id, rank), rank 1..$n.
 Inputs:  $n, $popular_label; temp recommendation_users, recommendation_candidates,
-         recommendation_predictions; staging.stg_ratings, marts.rating_baselines,
+         recommendation_predictions, recommendation_exclusions; marts.rating_baselines,
          marts.user_biases, marts.movie_biases, marts.hybrid_blend_weights, marts.movies,
          marts.popular_movies.
 */
@@ -53,27 +53,6 @@ blend_weights as (
             ),
             0.5
         ) as user_weight
-),
-
-ratings_already_made as (
-    select
-        stg_ratings.user_id,
-        stg_ratings.movie_id
-    from staging.stg_ratings as stg_ratings
-    inner join recommendation_users
-        on stg_ratings.user_id = recommendation_users.user_id
-),
-
-ratings_excluded as (
-    select
-        user_id,
-        movie_id
-    from ratings_already_made
-    union
-    select
-        user_id,
-        movie_id
-    from recommendation_exclusions
 ),
 
 personal_recommendations as (
@@ -141,10 +120,10 @@ popular_fallbacks as (
         on users_short_of_candidates.user_id = user_biases.user_id
     left join marts.movie_biases as movie_biases
         on popular_movies.movie_id = movie_biases.movie_id
-    anti join ratings_excluded
+    anti join recommendation_exclusions
         on
-            users_short_of_candidates.user_id = ratings_excluded.user_id
-            and popular_movies.movie_id = ratings_excluded.movie_id
+            users_short_of_candidates.user_id = recommendation_exclusions.user_id
+            and popular_movies.movie_id = recommendation_exclusions.movie_id
     anti join personal_recommendations
         on
             users_short_of_candidates.user_id = personal_recommendations.user_id

@@ -1,7 +1,7 @@
 /*
 Purpose: user-kNN candidates for the users in the temp table recommendation_users(user_id):
          every movie rated by one of the user's marts.user_neighbours (top user_neighbours_k,
-         similarity > 0), minus every movie the user rated (staging.stg_ratings).
+         similarity > 0), minus every movie the user rated (temp recommendation_exclusions).
          For each candidate it gives the evidence the ranking uses:
              user_support = sum of s_uv over the neighbours v who rated it;
              user_explanation = "liked by N viewers with your taste", N = those neighbours
@@ -9,31 +9,11 @@ Purpose: user-kNN candidates for the users in the temp table recommendation_user
          The predicted rating itself comes from sql/queries/predict_user.sql (or
          predict_hybrid.sql) run on these pairs by pipeline/recommend.py.
 Grain:   one row per candidate (user_id, movie_id).
-Inputs:  temp recommendation_users; staging.stg_ratings, marts.user_neighbours.
+Inputs:  temp recommendation_users, recommendation_exclusions; staging.stg_ratings,
+         marts.user_neighbours.
 */
 with recommendation_users as (
     select distinct user_id from recommendation_users
-),
-
-ratings_already_made as (
-    select
-        stg_ratings.user_id,
-        stg_ratings.movie_id
-    from staging.stg_ratings as stg_ratings
-    inner join recommendation_users
-        on stg_ratings.user_id = recommendation_users.user_id
-),
-
-ratings_excluded as (
-    select
-        user_id,
-        movie_id
-    from ratings_already_made
-    union
-    select
-        user_id,
-        movie_id
-    from recommendation_exclusions
 ),
 
 neighbours_listed as (
@@ -55,10 +35,10 @@ movies_rated_by_neighbours as (
     from neighbours_listed
     inner join staging.stg_ratings as neighbour_ratings
         on neighbours_listed.neighbour_user_id = neighbour_ratings.user_id
-    anti join ratings_excluded
+    anti join recommendation_exclusions
         on
-            neighbours_listed.user_id = ratings_excluded.user_id
-            and neighbour_ratings.movie_id = ratings_excluded.movie_id
+            neighbours_listed.user_id = recommendation_exclusions.user_id
+            and neighbour_ratings.movie_id = recommendation_exclusions.movie_id
 ),
 
 candidates_summarised as (
