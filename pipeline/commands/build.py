@@ -9,6 +9,7 @@ import typer
 from rich.console import Console
 
 from pipeline import cf, warehouse
+from pipeline.commands.progress import step_progress
 
 _DEFAULTS = cf.CfConfig()
 _MEMORY_SIZE = re.compile(r"^\d+(\.\d+)?\s*(MB|GB|MiB|GiB)$", re.IGNORECASE)
@@ -132,14 +133,9 @@ def build(
     console = Console(stderr=True)
     started = time.perf_counter()
     with (
-        console.status("building collaborative-filtering models...") as status,
+        step_progress(console, "building collaborative-filtering models") as progress,
         warehouse.rebuild(ctx.obj.warehouse, start_from_existing=True) as con,
     ):
-
-        def progress(message: str) -> None:
-            status.update(message + "...")
-            console.log(message)
-
         # Validated by _memory_size; SET takes no bound parameters.
         con.execute(f"set memory_limit = '{memory_limit}'")
         cf.build_models(con, config, progress=progress)

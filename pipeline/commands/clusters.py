@@ -11,6 +11,7 @@ from rich.console import Console
 
 from pipeline import cluster_build, cluster_plot, clustering, warehouse
 from pipeline import signup as onboarding
+from pipeline.commands.progress import step_progress
 from pipeline.output import OutputFormat, print_rows
 
 _DEFAULTS = clustering.ClusteringConfig()
@@ -62,14 +63,9 @@ def cluster(
     console = Console(stderr=True)
     started = time.perf_counter()
     with (
-        console.status("clustering users...") as status,
+        step_progress(console, "clustering users") as progress,
         warehouse.rebuild(ctx.obj.warehouse, start_from_existing=True) as con,
     ):
-
-        def progress(message: str) -> None:
-            status.update(message + "...")
-            console.log(message)
-
         result = cluster_build.build_all(con, config, popularity, progress=progress)
         parameters = {
             "k": k,

@@ -11,6 +11,7 @@ from rich.console import Console
 from rich.table import Table
 
 from pipeline import evaluation
+from pipeline.commands.progress import step_progress
 
 PROTOCOL_CHOICES = ("kfold", "temporal", "cold-start", "all")
 
@@ -89,12 +90,7 @@ def evaluate(
     )
     console = Console(stderr=True)
     out = Console()
-    with console.status("evaluating...") as status:
-
-        def progress(message: str) -> None:
-            status.update(message + "...")
-            console.log(message)
-
+    with step_progress(console, "evaluating") as progress:
         if sweep:
             from pipeline import sweep as sweep_module
 
