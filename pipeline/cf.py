@@ -24,7 +24,7 @@ import duckdb
 import numpy as np
 import polars as pl
 
-from pipeline import latent_factors, sqlfiles, warehouse
+from pipeline import latent_factors, similarity_blocks, sqlfiles, warehouse
 from pipeline.errors import InvalidInput
 
 log = logging.getLogger(__name__)
@@ -63,11 +63,13 @@ class CfConfig:
     item_neighbours_k: int = 40  # neighbours per (user, movie) for item kNN, and per movie listed
     user_neighbours_k: int = 40  # neighbours per (user, movie) for user kNN, and per user listed
     min_support: int = 3  # pairs with fewer co-raters are absent from the similarity tables
+    users_kept_per_user: int = 300  # most similar users stored per user (user kNN pool)
     shrinkage: float = 100.0  # similarity * n / (n + shrinkage)
     user_bias_regularisation: float = 15.0  # lambda_u of the ALS baseline
     movie_bias_regularisation: float = 10.0  # lambda_i of the ALS baseline
-    validation_fraction: float = 0.1  # share of training ratings held out to fit blend weights
+    validation_fraction: float = 0.1  # share of each validation user's ratings held out
     validation_seed: int = 42  # seed of the hash that picks the holdout
+    validation_max_users: int = 1000  # users whose ratings the holdout samples (hash order)
     refit_on_all_ratings: bool = True  # rebuild on all ratings after fitting the weights
     count_factors: int = 50  # latent factors per user and movie (0 = no factor component)
     factor_regularisation: float = 0.12  # ALS weighted-lambda: lambda * ratings per entity
@@ -75,7 +77,14 @@ class CfConfig:
     factor_seed: int = 42  # seed of the random initial movie factors
 
     def __post_init__(self) -> None:
-        for name in ("item_neighbours_k", "user_neighbours_k", "min_support", "factor_iterations"):
+        for name in (
+            "item_neighbours_k",
+            "user_neighbours_k",
+            "users_kept_per_user",
+            "min_support",
+            "factor_iterations",
+            "validation_max_users",
+        ):
             if getattr(self, name) < 1:
                 raise InvalidInput(f"{name} must be at least 1, got {getattr(self, name)}.")
         for name in (
@@ -100,11 +109,13 @@ PARAMETER_DESCRIPTIONS = {
     "item_neighbours_k": "Item kNN: neighbours used per (user, movie); top-k listed per movie.",
     "user_neighbours_k": "User kNN: neighbours used per (user, movie); top-k listed per user.",
     "min_support": "Minimum common raters (movies) for a similarity pair to exist.",
+    "users_kept_per_user": "Most similar users stored per user in marts.user_similarities.",
     "shrinkage": "Similarity shrinkage lambda: sim * n / (n + lambda).",
     "user_bias_regularisation": "lambda_u of the ALS user biases.",
     "movie_bias_regularisation": "lambda_i of the ALS movie biases.",
-    "validation_fraction": "Share of training ratings held out to fit the hybrid blend.",
+    "validation_fraction": "Share of each validation user's ratings held out to fit the blend.",
     "validation_seed": "Seed of the hash choosing the validation holdout.",
+    "validation_max_users": "Users (first by seeded hash) whose ratings the holdout samples.",
     "refit_on_all_ratings": "1 = rebuild on all ratings after fitting the blend weights.",
     "is_validation_build": "1 while the models are built without the validation holdout.",
     "count_factors": "Latent factors per user and movie (0 = no factor component).",
@@ -141,7 +152,7 @@ def build_models(
     validate = config.validation_fraction > 0
     write_parameters(con, config, is_validation_build=validate)
     report("building models" + (" without the validation holdout" if validate else ""))
-    _build_layers_and_factors(con, config)
+    _build_layers_and_factors(con, config, report, is_validation_build=validate)
     if validate:
         report("fitting hybrid blend weights on the validation holdout")
         weights, count, rmse = fit_blend_weights(con)
@@ -150,12 +161,21 @@ def build_models(
     if validate and config.refit_on_all_ratings:
         write_parameters(con, config, is_validation_build=False)
         report("rebuilding models on all training ratings")
-        _build_layers_and_factors(con, config)
+        _build_layers_and_factors(con, config, report, is_validation_build=False)
     store_blend_weights(con, weights, count, rmse)
 
 
-def _build_layers_and_factors(con: duckdb.DuckDBPyConnection, config: CfConfig) -> None:
-    warehouse.apply_sql_layers(con, sqlfiles.BUILD_LAYERS)
+def _build_layers_and_factors(
+    con: duckdb.DuckDBPyConnection, config: CfConfig, report: Progress, is_validation_build: bool
+) -> None:
+    fills = {
+        "marts.movie_similarities": lambda: similarity_blocks.fill_movie_similarities(con, report),
+        "marts.user_similarities": lambda: similarity_blocks.fill_user_similarities(
+            con, validation_users_only=is_validation_build, progress=report
+        ),
+    }
+    warehouse.apply_sql_layers(con, sqlfiles.BUILD_LAYERS, fills=fills)
+    report("fitting latent factors")
     fit_factors(con, config)
 
 

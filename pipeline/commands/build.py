@@ -35,6 +35,12 @@ def build(
         min=1,
         help="User kNN: neighbours per prediction and similar users kept per user.",
     ),
+    users_kept: int = typer.Option(
+        _DEFAULTS.users_kept_per_user,
+        "--users-kept",
+        min=1,
+        help="Most similar users stored per user (user kNN picks its k among them).",
+    ),
     min_support: int = typer.Option(
         _DEFAULTS.min_support,
         "--min-support",
@@ -64,7 +70,14 @@ def build(
         "--validation-fraction",
         min=0,
         max=0.9,
-        help="Share of ratings held out to fit the hybrid blend weights (0 = default weights).",
+        help="Share of each validation user's ratings held out to fit the hybrid blend "
+        "weights (0 = default weights).",
+    ),
+    validation_users: int = typer.Option(
+        _DEFAULTS.validation_max_users,
+        "--validation-users",
+        min=1,
+        help="Users (chosen by seeded hash) whose ratings the blend holdout samples.",
     ),
     validation_seed: int = typer.Option(
         _DEFAULTS.validation_seed, "--validation-seed", help="Seed of the validation holdout."
@@ -118,11 +131,13 @@ def build(
     config = cf.CfConfig(
         item_neighbours_k=item_k,
         user_neighbours_k=user_k,
+        users_kept_per_user=users_kept,
         min_support=min_support,
         shrinkage=shrinkage,
         user_bias_regularisation=user_bias_regularisation,
         movie_bias_regularisation=movie_bias_regularisation,
         validation_fraction=validation_fraction,
+        validation_max_users=validation_users,
         validation_seed=validation_seed,
         refit_on_all_ratings=refit,
         count_factors=factors,

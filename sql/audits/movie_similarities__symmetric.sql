@@ -5,8 +5,5 @@ full outer join marts.movie_similarities as backward
     on forward.movie_id = backward.similar_movie_id and forward.similar_movie_id = backward.movie_id
 where forward.movie_id is null or backward.movie_id is null
     or forward.count_common_raters <> backward.count_common_raters
-    or forward.cosine_similarity is distinct from backward.cosine_similarity
-    or forward.adjusted_cosine_similarity is distinct from backward.adjusted_cosine_similarity
-    or forward.pearson_similarity is distinct from backward.pearson_similarity
     or forward.pearson_baseline_similarity is distinct from backward.pearson_baseline_similarity
     or forward.similarity is distinct from backward.similarity

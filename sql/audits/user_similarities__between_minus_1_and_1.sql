@@ -1,7 +1,6 @@
-/* Every user similarity lies in [-1, 1] (NULL allowed: zero variance). */
+/* Every kept user similarity lies in [-1, 1]; only positive shrunk similarities are kept. */
 select * from marts.user_similarities
 where false
-    or cosine_similarity not between -1 and 1
-    or pearson_similarity not between -1 and 1
     or pearson_baseline_similarity not between -1 and 1
-    or similarity not between -1 and 1
+    or not similarity > 0
+    or similarity > 1

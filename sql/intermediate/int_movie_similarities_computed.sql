@@ -1,5 +1,5 @@
 /*
-Purpose: movie-movie similarities, both directions, from the co-rating sums. Over the common
+Purpose: movie-movie similarities of each unordered pair, from the co-rating sums. Over the common
          raters U_ij (n = |U_ij| >= min_support; pairs below the cut are ABSENT, never 0):
          - cosine_similarity = sum r_ui r_uj / sqrt(sum r_ui^2 * sum r_uj^2)  (raw stars)
          - adjusted_cosine_similarity: the same on r_ui - mean_u, mean_u the mean of ALL of
@@ -13,8 +13,8 @@ Purpose: movie-movie similarities, both directions, from the co-rating sums. Ove
          A zero denominator (zero variance or all-zero vector) gives NULL, never NaN; values are
          clamped to [-1, 1] against rounding (a CASE, not
          least/greatest: those skip NULL, turning NULL into -1). Range [-1, 1] (cosine on stars: (0, 1]).
-Grain:   one row per ordered pair (movie_id, similar_movie_id), movie_id <> similar_movie_id;
-         both directions present with equal values.
+Grain:   one row per unordered pair (movie_id < similar_movie_id); marts.movie_similarity_measures
+         lists both directions. A filter on movie_id reaches the self-join (fast per id).
 Inputs:  intermediate.int_movie_pairs_corated; meta.build_parameters (shrinkage, default 100).
 */
 create or replace view intermediate.int_movie_similarities_computed as
@@ -111,28 +111,13 @@ similarities_clamped as (
         / nullif(count_common_raters + parameters.shrinkage, 0) as similarity
     from similarities_computed
     cross join parameters
-),
-
-similarities_both_directions as (
-    select * from similarities_clamped
-    union all
-    select
-        similar_movie_id as movie_id,
-        movie_id as similar_movie_id,
-        count_common_raters,
-        cosine_similarity,
-        adjusted_cosine_similarity,
-        pearson_similarity,
-        pearson_baseline_similarity,
-        similarity
-    from similarities_clamped
 )
 
-select * from similarities_both_directions;
+select * from similarities_clamped;
 
-comment on view intermediate.int_movie_similarities_computed is 'Movie-movie cosine, adjusted cosine (whole-profile user means), Pearson (co-rated means), Pearson-baseline (residuals) and shrunk similarity; both directions; pairs under min_support absent; zero variance NULL; range [-1, 1].';
-comment on column intermediate.int_movie_similarities_computed.movie_id is 'The movie.';
-comment on column intermediate.int_movie_similarities_computed.similar_movie_id is 'The other movie (never equal to movie_id).';
+comment on view intermediate.int_movie_similarities_computed is 'Movie-movie cosine, adjusted cosine (whole-profile user means), Pearson (co-rated means), Pearson-baseline (residuals) and shrunk similarity; one row per unordered pair (smaller id first); pairs under min_support absent; zero variance NULL; range [-1, 1].';
+comment on column intermediate.int_movie_similarities_computed.movie_id is 'The smaller movie id of the pair.';
+comment on column intermediate.int_movie_similarities_computed.similar_movie_id is 'The larger movie id of the pair.';
 comment on column intermediate.int_movie_similarities_computed.count_common_raters is 'Users who rated both (>= min_support; pairs below are absent).';
 comment on column intermediate.int_movie_similarities_computed.cosine_similarity is 'sum r_ui r_uj / sqrt(sum r_ui^2 sum r_uj^2) over common raters, raw stars; (0, 1].';
 comment on column intermediate.int_movie_similarities_computed.adjusted_cosine_similarity is 'Cosine on ratings minus the whole-profile user mean; NULL when a side is all zero; [-1, 1].';

@@ -6,8 +6,10 @@ Purpose: each training rating with the two centrings the similarities and predic
            (Pearson-baseline similarities and both kNN predictors use it, as KNNBaseline).
 Grain:   one row per training (user_id, movie_id).
 Inputs:  intermediate.int_ratings_kept_for_training, intermediate.int_rating_biases_fitted.
+Build:   a TABLE, not a view: the similarity blocks (sql/queries/fill_*_similarities_block.sql)
+         and the latent factors all read it; as a view each block would refit the biases.
 */
-create or replace view intermediate.int_ratings_centered as
+create or replace table intermediate.int_ratings_centered as
 with ratings_kept_for_training as (
     select * from intermediate.int_ratings_kept_for_training
 ),
@@ -65,7 +67,7 @@ ratings_centered as (
 
 select * from ratings_centered;
 
-comment on view intermediate.int_ratings_centered is 'Training ratings with user-mean centring (whole profile) and baseline residuals r - (mu + b_u + b_i).';
+comment on table intermediate.int_ratings_centered is 'Training ratings with user-mean centring (whole profile) and baseline residuals r - (mu + b_u + b_i).';
 comment on column intermediate.int_ratings_centered.user_id is 'The rating user.';
 comment on column intermediate.int_ratings_centered.movie_id is 'The rated movie.';
 comment on column intermediate.int_ratings_centered.rating is 'Stars, 1.0 to 5.0.';

@@ -1,5 +1,5 @@
 /*
-Purpose: user-user similarities, both directions, from the co-rating sums. Over the common
+Purpose: user-user similarities of each unordered pair, from the co-rating sums. Over the common
          movies I_uv (n = |I_uv| >= min_support; pairs below the cut are ABSENT, never 0):
          - cosine_similarity = sum r_ui r_vi / sqrt(sum r_ui^2 * sum r_vi^2)  (raw stars)
          - adjusted_cosine_similarity: the same on r_ui - mean_u and r_vi - mean_v, each mean
@@ -14,8 +14,8 @@ Purpose: user-user similarities, both directions, from the co-rating sums. Over 
          A zero denominator (zero variance or all-zero vector) gives NULL, never NaN; values are
          clamped to [-1, 1] against rounding (a CASE, not
          least/greatest: those skip NULL, turning NULL into -1). Range [-1, 1] (cosine on stars: (0, 1]).
-Grain:   one row per ordered pair (user_id, similar_user_id), user_id <> similar_user_id;
-         both directions present with equal values.
+Grain:   one row per unordered pair (user_id < similar_user_id); marts.user_similarity_measures
+         lists both directions. A filter on user_id reaches the self-join (fast per id).
 Inputs:  intermediate.int_user_pairs_corated; meta.build_parameters (shrinkage, default 100).
 */
 create or replace view intermediate.int_user_similarities_computed as
@@ -112,28 +112,13 @@ similarities_clamped as (
         / nullif(count_common_movies + parameters.shrinkage, 0) as similarity
     from similarities_computed
     cross join parameters
-),
-
-similarities_both_directions as (
-    select * from similarities_clamped
-    union all
-    select
-        similar_user_id as user_id,
-        user_id as similar_user_id,
-        count_common_movies,
-        cosine_similarity,
-        adjusted_cosine_similarity,
-        pearson_similarity,
-        pearson_baseline_similarity,
-        similarity
-    from similarities_clamped
 )
 
-select * from similarities_both_directions;
+select * from similarities_clamped;
 
-comment on view intermediate.int_user_similarities_computed is 'User-user cosine, adjusted cosine (whole-profile user means), Pearson (co-rated means), Pearson-baseline (residuals) and shrunk similarity; both directions; pairs under min_support absent; zero variance NULL; range [-1, 1].';
-comment on column intermediate.int_user_similarities_computed.user_id is 'The user.';
-comment on column intermediate.int_user_similarities_computed.similar_user_id is 'The other user (never equal to user_id).';
+comment on view intermediate.int_user_similarities_computed is 'User-user cosine, adjusted cosine (whole-profile user means), Pearson (co-rated means), Pearson-baseline (residuals) and shrunk similarity; one row per unordered pair (smaller id first); pairs under min_support absent; zero variance NULL; range [-1, 1].';
+comment on column intermediate.int_user_similarities_computed.user_id is 'The smaller user id of the pair.';
+comment on column intermediate.int_user_similarities_computed.similar_user_id is 'The larger user id of the pair.';
 comment on column intermediate.int_user_similarities_computed.count_common_movies is 'Movies both rated (>= min_support; pairs below are absent).';
 comment on column intermediate.int_user_similarities_computed.cosine_similarity is 'sum r_ui r_vi / sqrt(sum r_ui^2 sum r_vi^2) over common movies, raw stars; (0, 1].';
 comment on column intermediate.int_user_similarities_computed.adjusted_cosine_similarity is 'Cosine on ratings minus each user''s whole-profile mean over common movies; NULL when a side is all zero; [-1, 1].';

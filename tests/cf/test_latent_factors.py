@@ -10,7 +10,7 @@ import pytest
 from cf_helpers import build_cf_warehouse
 from test_similarities_known_answer import RATINGS
 
-from pipeline import cf
+from pipeline import cf, latent_factors
 from pipeline import warehouse as wh
 from pipeline.latent_factors import fit_als
 
@@ -44,6 +44,54 @@ def test_recovers_a_low_rank_matrix() -> None:
     assert np.sqrt(np.mean((fitted - values) ** 2)) < 0.01 * values.std()
     same = fit_als(users, movies, values, 2, regularisation=1e-4, iterations=40, seed=1)
     np.testing.assert_array_equal(model.user_factors, same.user_factors)  # seeded
+
+
+def _reference_als(
+    users: np.ndarray, movies: np.ndarray, residuals: np.ndarray, factors: int, iterations: int
+) -> tuple[np.ndarray, np.ndarray]:
+    """The textbook ALS: one ridge solve per user, then one per movie, in plain loops."""
+    user_ids, movie_ids = np.unique(users), np.unique(movies)
+    movie_factors = np.random.default_rng(5).normal(0.0, 0.1, (movie_ids.size, factors))
+    user_factors = np.zeros((user_ids.size, factors))
+    for _ in range(iterations):
+        for side, ids, own, other_ids, other in [
+            ("user", user_ids, users, movie_ids, movies),
+            ("movie", movie_ids, movies, user_ids, users),
+        ]:
+            fixed = movie_factors if side == "user" else user_factors
+            solved = np.zeros((ids.size, factors))
+            for row, entity in enumerate(ids):
+                mask = own == entity
+                rows = fixed[np.searchsorted(other_ids, other[mask])]
+                gram = rows.T @ rows + 0.3 * mask.sum() * np.eye(factors)
+                solved[row] = np.linalg.solve(gram, rows.T @ residuals[mask])
+            if side == "user":
+                user_factors = solved
+            else:
+                movie_factors = solved
+    return user_factors, movie_factors
+
+
+@pytest.mark.parametrize("rows_per_batch", [1, 40, latent_factors.ROWS_PER_BATCH])
+def test_batched_solves_equal_one_solve_per_entity(
+    monkeypatch: pytest.MonkeyPatch, rows_per_batch: int
+) -> None:
+    # Uneven counts: user 1 and movie 99 have a single rating each, user 2 rated every movie,
+    # the rest are random, so batches mix padding widths (1 = every entity alone).
+    monkeypatch.setattr(latent_factors, "ROWS_PER_BATCH", rows_per_batch)
+    rng = np.random.default_rng(11)
+    pairs = {(1, 10), (3, 99)} | {(2, movie) for movie in range(10, 40)}
+    random_pairs = np.column_stack([rng.integers(3, 60, 600), rng.integers(10, 40, 600)])
+    pairs |= {(int(user), int(movie)) for user, movie in random_pairs}
+    users, movies = np.array(sorted(pairs)).T
+    order = rng.permutation(users.size)  # input order must not matter
+    users, movies = users[order], movies[order]
+    residuals = rng.normal(size=users.size)
+    model = fit_als(users, movies, residuals, 4, regularisation=0.3, iterations=3, seed=5)
+    expected_users, expected_movies = _reference_als(users, movies, residuals, 4, 3)
+    np.testing.assert_allclose(model.user_factors, expected_users, rtol=1e-8, atol=1e-12)
+    np.testing.assert_allclose(model.movie_factors, expected_movies, rtol=1e-8, atol=1e-12)
+    assert np.bincount(users)[1] == 1 and np.bincount(movies)[99] == 1
 
 
 @pytest.fixture(scope="module")

@@ -30,9 +30,19 @@ def test_similarity_tables_hold_every_supported_pair(ml100k_built: Path) -> None
     user_counts = rated @ rated.T
     np.fill_diagonal(user_counts, 0)
     (movie_rows,) = con.execute("select count(*) from marts.movie_similarities").fetchone()
-    (user_rows,) = con.execute("select count(*) from marts.user_similarities").fetchone()
+    (measured_user_pairs,) = con.execute(
+        "select count(*) from marts.user_similarity_measures"
+    ).fetchone()
     assert movie_rows == int((movie_counts >= min_support).sum())
-    assert user_rows == int((user_counts >= min_support).sum())
+    assert measured_user_pairs == int((user_counts >= min_support).sum())
+    # The user table keeps each user's top users_kept_per_user positive similarities.
+    (user_rows, expected_user_rows) = con.execute(
+        "select (select count(*) from marts.user_similarities), sum(least(positive, ?)) "
+        "from (select count(*) as positive from marts.user_similarity_measures "
+        "where similarity > 0 group by user_id)",
+        [cf.CfConfig().users_kept_per_user],
+    ).fetchone()
+    assert user_rows == expected_user_rows
     # Spot-check one pair's support against the matrix.
     movie, other, count = con.execute(
         "select movie_id, similar_movie_id, count_common_raters from marts.movie_similarities "

@@ -89,7 +89,7 @@ def test_movie_similarities_match_numpy(known_warehouse: Path) -> None:
         known_warehouse,
         "select movie_id, similar_movie_id, count_common_raters, cosine_similarity, "
         "adjusted_cosine_similarity, pearson_similarity, pearson_baseline_similarity, "
-        "similarity from marts.movie_similarities",
+        "similarity from marts.movie_similarity_measures",
     )
     expected = _oracle("movie")
     assert actual.keys() == expected.keys()
@@ -104,7 +104,7 @@ def test_user_similarities_match_numpy(known_warehouse: Path) -> None:
         known_warehouse,
         "select user_id, similar_user_id, count_common_movies, cosine_similarity, "
         "adjusted_cosine_similarity, pearson_similarity, pearson_baseline_similarity, similarity "
-        "from marts.user_similarities",
+        "from marts.user_similarity_measures",
     )
     expected = _oracle("user")
     assert actual.keys() == expected.keys()
@@ -118,7 +118,7 @@ def test_hand_made_edge_cases(known_warehouse: Path) -> None:
     movies = _table(
         known_warehouse,
         "select movie_id, similar_movie_id, count_common_raters, cosine_similarity, "
-        "pearson_similarity from marts.movie_similarities",
+        "pearson_similarity from marts.movie_similarity_measures",
     )
     # Identical on the common raters (users 1-4 and 8): cosine 1, Pearson 1.
     assert movies[(1, 2)][0] == 5
@@ -133,7 +133,7 @@ def test_hand_made_edge_cases(known_warehouse: Path) -> None:
     assert movies[(4, 5)][0] == MIN_SUPPORT
     users = _table(
         known_warehouse,
-        "select user_id, similar_user_id, pearson_similarity from marts.user_similarities",
+        "select user_id, similar_user_id, pearson_similarity from marts.user_similarity_measures",
     )
     # User 8 rates everything 4: zero variance gives NULL Pearson with every user.
     assert all(users[(8, other)][0] is None for other in (1, 2, 3, 4) if (8, other) in users)
@@ -171,3 +171,50 @@ def test_neighbours_are_the_top_k_positive_similarities(known_warehouse: Path) -
         for rank, (_, other) in enumerate(sorted(candidates)[:2], start=1)
     ]
     assert listed == expected
+
+
+def test_movie_table_holds_the_models_columns_of_every_pair(known_warehouse: Path) -> None:
+    stored = _table(
+        known_warehouse,
+        "select movie_id, similar_movie_id, count_common_raters, pearson_baseline_similarity, "
+        "similarity from marts.movie_similarities",
+    )
+    expected = _oracle("movie")
+    assert stored.keys() == expected.keys()
+    for pair, row in expected.items():
+        for name, value in zip(
+            ("count", "pearson_baseline", "similarity"), stored[pair], strict=True
+        ):
+            assert _close(value, row[name]), f"{pair} {name}: SQL {value}, numpy {row[name]}"
+
+
+def test_user_table_keeps_each_users_top_positive_similarities(tmp_path: Path) -> None:
+    from cf_helpers import build_cf_warehouse
+
+    kept = 2
+    path = build_cf_warehouse(
+        tmp_path,
+        RATINGS,
+        min_support=MIN_SUPPORT,
+        shrinkage=SHRINKAGE,
+        user_bias_regularisation=USER_LAMBDA,
+        movie_bias_regularisation=MOVIE_LAMBDA,
+        users_kept_per_user=kept,
+    )
+    by_user: dict[int, list[tuple[float, int]]] = {}
+    for (user, other), row in _oracle("user").items():
+        if row["similarity"] is not None and row["similarity"] > 0:
+            by_user.setdefault(user, []).append((-round(row["similarity"], 12), other))
+    expected = {
+        (user, other): (rank, row_similarity)
+        for user, candidates in by_user.items()
+        for rank, (row_similarity, other) in enumerate(sorted(candidates)[:kept], start=1)
+    }
+    stored = _table(
+        path,
+        "select user_id, similar_user_id, similarity_rank, similarity from marts.user_similarities",
+    )
+    assert stored.keys() == expected.keys()
+    for pair, (rank, negative_similarity) in expected.items():
+        assert stored[pair][0] == rank
+        assert _close(stored[pair][1], -negative_similarity)

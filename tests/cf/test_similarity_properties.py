@@ -1,5 +1,6 @@
-"""Random small rating sets: every similarity table matches a numpy oracle and keeps its
-invariants (symmetric, within [-1, 1], no self pairs, no NaN, support cut, order-independent)."""
+"""Random small rating sets: every similarity measure matches a numpy oracle and keeps its
+invariants (symmetric, within [-1, 1], no self pairs, no NaN, support cut, order-independent),
+and the tables the models read hold exactly the measures view's values."""
 
 from __future__ import annotations
 
@@ -43,17 +44,41 @@ def _read(path: Path) -> tuple[dict, dict]:
         movies = {
             (row[0], row[1]): row[2:]
             for row in con.execute(
-                f"select movie_id, similar_movie_id, {MOVIE_COLUMNS} from marts.movie_similarities"
+                f"select movie_id, similar_movie_id, {MOVIE_COLUMNS} "
+                "from marts.movie_similarity_measures"
             ).fetchall()
         }
         users = {
             (row[0], row[1]): row[2:]
             for row in con.execute(
-                f"select user_id, similar_user_id, {USER_COLUMNS} from marts.user_similarities"
+                f"select user_id, similar_user_id, {USER_COLUMNS} from marts.user_similarity_measures"
+            ).fetchall()
+        }
+        stored_movies = {
+            (row[0], row[1]): row[2:]
+            for row in con.execute(
+                "select movie_id, similar_movie_id, count_common_raters, "
+                "pearson_baseline_similarity, similarity from marts.movie_similarities"
+            ).fetchall()
+        }
+        stored_users = {
+            (row[0], row[1]): row[2:]
+            for row in con.execute(
+                "select user_id, similar_user_id, count_common_movies, "
+                "pearson_baseline_similarity, similarity from marts.user_similarities"
             ).fetchall()
         }
     finally:
         con.close()
+    # The tables hold the view's values: every movie pair; every positive user pair (fewer
+    # than users_kept_per_user per user here).
+    positive = {pair: row for pair, row in users.items() if row[5] is not None and row[5] > 0}
+    for stored, measured in ((stored_movies, movies), (stored_users, positive)):
+        assert stored.keys() == measured.keys()
+        for pair, row in measured.items():
+            assert stored[pair][0] == row[0]
+            for kept, value in zip(stored[pair][1:], (row[4], row[5]), strict=True):
+                assert (kept is None and value is None) or abs(kept - value) <= 1e-12
     return movies, users
 
 

@@ -1,0 +1,76 @@
+"""Fill marts.movie_similarities and marts.user_similarities one block of ids at a time.
+
+One aggregation over every co-rating of 1M ratings (209M rows for movie pairs) spends its time
+in a hash table far larger than the CPU caches; the same sums cut into blocks of a few million
+co-rating rows each keep the table small: measured 20 s -> 7 s for the movie table on 2 cores,
+with memory bounded by a block. The SQL is the intermediate similarity views, filtered to a
+block (the filter reaches their self-join); this module only plans the blocks and runs them.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable
+
+import duckdb
+import numpy as np
+
+from pipeline import sqlfiles
+
+log = logging.getLogger(__name__)
+
+# Co-rating rows per block: small enough for a cache-friendly hash table, large enough that the
+# per-query overhead (a few ms) stays negligible. Tuned on 1M generated ratings.
+PAIR_ROWS_PER_BLOCK = 4_000_000
+
+Progress = Callable[[str], None]
+
+
+def plan_blocks(
+    entity_ids: np.ndarray, pair_rows: np.ndarray, rows_per_block: int
+) -> list[np.ndarray]:
+    """Cut ids (in order) into consecutive groups of about `rows_per_block` work each.
+
+    A block holds the ids whose work starts within its share of the total; every id lands in
+    exactly one block, in order, so a single very busy id can make a block larger.
+    """
+    if entity_ids.size == 0:
+        return []
+    cumulative = np.cumsum(pair_rows, dtype=np.float64)
+    block_of_id = np.floor((cumulative - pair_rows) / max(rows_per_block, 1)).astype(np.int64)
+    boundaries = np.flatnonzero(np.diff(block_of_id)) + 1
+    return np.split(entity_ids, boundaries)
+
+
+def fill_movie_similarities(con: duckdb.DuckDBPyConnection, progress: Progress) -> None:
+    """Insert every movie pair, both directions, block by block of the smaller movie id."""
+    work = con.sql(sqlfiles.query("similarity_block_work_movies")).fetchnumpy()
+    blocks = plan_blocks(work["entity_id"], work["count_pair_rows"], PAIR_ROWS_PER_BLOCK)
+    fill = sqlfiles.query("fill_movie_similarities_block")
+    for number, movie_ids in enumerate(blocks, start=1):
+        _report_block(progress, "movie similarities", number, len(blocks))
+        con.execute(fill, {"first_id": int(movie_ids[0]), "last_id": int(movie_ids[-1])})
+
+
+def fill_user_similarities(
+    con: duckdb.DuckDBPyConnection, validation_users_only: bool, progress: Progress
+) -> None:
+    """Insert each in-scope user's kept similar users, block by block of users."""
+    work = con.sql(
+        sqlfiles.query("similarity_block_work_users"),
+        params={"validation_users_only": validation_users_only},
+    ).fetchnumpy()
+    blocks = plan_blocks(work["entity_id"], work["count_pair_rows"], PAIR_ROWS_PER_BLOCK)
+    fill = sqlfiles.query("fill_user_similarities_block")
+    for number, user_ids in enumerate(blocks, start=1):
+        _report_block(progress, "user similarities", number, len(blocks))
+        con.execute(fill, {"user_ids": [int(user_id) for user_id in user_ids]})
+
+
+def _report_block(progress: Progress, what: str, number: int, count: int) -> None:
+    """Report the first block and then every quarter, not every block (dozens of them)."""
+    quarter = max(count // 4, 1)
+    if number == 1 or number % quarter == 0 or number == count:
+        progress(f"{what}: block {number}/{count}")
+    else:
+        log.debug("%s: block %d/%d", what, number, count)
