@@ -18,7 +18,8 @@ Purpose: hybrid prediction for every row of the temp table prediction_requests(u
          predict_item.sql / predict_user.sql on purpose: query files cannot include each other
          and a view cannot read a temp table.
 Grain:   one row per distinct request (user_id, movie_id).
-Inputs:  temp prediction_requests, intermediate.int_ratings_kept_for_training,
+Inputs:  temp prediction_requests, intermediate.int_ratings_centered (training ratings
+         with their baseline residuals, stored by the build),
          marts.movie_similarities, marts.user_similarities, marts.rating_baselines,
          marts.user_biases, marts.movie_biases, marts.user_factors, marts.movie_factors,
          marts.hybrid_blend_weights, meta.build_parameters (item_neighbours_k,
@@ -118,16 +119,8 @@ ratings_residuals as (
     select
         ratings.user_id,
         ratings.movie_id,
-        ratings.rating
-        - rating_baselines.global_mean
-        - user_biases.user_bias
-        - movie_biases.movie_bias as baseline_residual
-    from intermediate.int_ratings_kept_for_training as ratings
-    cross join rating_baselines
-    inner join marts.user_biases as user_biases
-        on ratings.user_id = user_biases.user_id
-    inner join marts.movie_biases as movie_biases
-        on ratings.movie_id = movie_biases.movie_id
+        ratings.baseline_residual
+    from intermediate.int_ratings_centered as ratings
 ),
 
 requesting_users_residuals as (

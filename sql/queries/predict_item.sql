@@ -8,7 +8,8 @@ Purpose: item-based kNN over baseline residuals (Surprise KNNBaseline, item base
          exists (unknown user or movie, or no supported positive pair) the baseline is used
          and is_fallback is true. Clipped to [1, 5].
 Grain:   one row per distinct request (user_id, movie_id).
-Inputs:  temp prediction_requests, intermediate.int_ratings_kept_for_training,
+Inputs:  temp prediction_requests, intermediate.int_ratings_centered (training ratings
+         with their baseline residuals, stored by the build),
          marts.movie_similarities, marts.rating_baselines, marts.user_biases,
          marts.movie_biases, meta.build_parameters (item_neighbours_k).
 */
@@ -53,16 +54,8 @@ requesting_users_residuals as (
     select
         ratings.user_id,
         ratings.movie_id,
-        ratings.rating
-        - rating_baselines.global_mean
-        - user_biases.user_bias
-        - movie_biases.movie_bias as baseline_residual
-    from intermediate.int_ratings_kept_for_training as ratings
-    cross join rating_baselines
-    inner join marts.user_biases as user_biases
-        on ratings.user_id = user_biases.user_id
-    inner join marts.movie_biases as movie_biases
-        on ratings.movie_id = movie_biases.movie_id
+        ratings.baseline_residual
+    from intermediate.int_ratings_centered as ratings
     where ratings.user_id in (select requests.user_id from requests)
 ),
 

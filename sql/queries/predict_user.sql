@@ -8,7 +8,8 @@ Purpose: user-based kNN over baseline residuals (Surprise KNNBaseline, user base
          AMONG THOSE WHO RATED i, with s_uv > 0 (ties, after rounding to 12 decimals: smaller user id). When no such
          neighbour exists the baseline is used and is_fallback is true. Clipped to [1, 5].
 Grain:   one row per distinct request (user_id, movie_id).
-Inputs:  temp prediction_requests, intermediate.int_ratings_kept_for_training,
+Inputs:  temp prediction_requests, intermediate.int_ratings_centered (training ratings
+         with their baseline residuals, stored by the build),
          marts.user_similarities, marts.rating_baselines, marts.user_biases,
          marts.movie_biases, meta.build_parameters (user_neighbours_k).
 */
@@ -53,16 +54,8 @@ requested_movies_residuals as (
     select
         ratings.user_id,
         ratings.movie_id,
-        ratings.rating
-        - rating_baselines.global_mean
-        - user_biases.user_bias
-        - movie_biases.movie_bias as baseline_residual
-    from intermediate.int_ratings_kept_for_training as ratings
-    cross join rating_baselines
-    inner join marts.user_biases as user_biases
-        on ratings.user_id = user_biases.user_id
-    inner join marts.movie_biases as movie_biases
-        on ratings.movie_id = movie_biases.movie_id
+        ratings.baseline_residual
+    from intermediate.int_ratings_centered as ratings
     where ratings.movie_id in (select requests.movie_id from requests)
 ),
 
