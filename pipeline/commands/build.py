@@ -119,8 +119,10 @@ def build(
     """Build baselines, similarities, neighbours, latent factors and the hybrid blend after `watchit load`.
 
     Biases, similarities and neighbours are computed in SQL inside the warehouse
-    (marts.movie_similarities, marts.user_similarities, marts.movie_neighbours,
-    marts.user_neighbours, marts.user_biases, marts.movie_biases, marts.rating_baselines); the
+    (marts.movie_similarities, marts.user_similarities: each user's --users-kept most similar
+    users, marts.movie_neighbours, marts.user_neighbours, marts.user_biases,
+    marts.movie_biases, marts.rating_baselines; every similarity measure of every pair stays
+    available in the views marts.movie_similarity_measures / marts.user_similarity_measures); the
     latent factors (marts.user_factors, marts.movie_factors) are fitted by ALS in numpy and
     the hybrid's marts.hybrid_blend_weights by least squares on a validation holdout. The
     parameters are recorded in meta.build_parameters and meta.build_info. The old warehouse is
