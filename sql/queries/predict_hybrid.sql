@@ -11,12 +11,12 @@ Purpose: hybrid prediction for every row of the temp table prediction_requests(u
          marts.user_factors / marts.movie_factors (predict_factors.sql); S_item / S_user are
          the sums of the similarities of the neighbours used, so the *_by_confidence features
          let the blend trust a kNN estimate more when it rests on more, closer neighbours. A
-         missing component counts 0. The weights come from marts.hybrid_blend_weights (fitted on a validation
-         holdout of the training ratings; defaults 0 / 0.5 / 0.5 / 0 / 0 / 0 if absent). is_fallback is
-         true when no component exists (unknown user or movie): the prediction is then the
-         baseline alone, without w_0. Clipped to [1, 5]. The two kNN CTE chains repeat
-         predict_item.sql / predict_user.sql on purpose: query files cannot include each other
-         and a view cannot read a temp table.
+         missing component counts 0. The weights come from marts.hybrid_blend_weights
+         (fitted on a validation holdout of the training ratings; defaults 0 / 0.5 / 0.5 /
+         0 / 0 / 0 if absent). is_fallback is true when no component exists (unknown user
+         or movie): the prediction is then the baseline alone, without w_0. Clipped to
+         [1, 5]. The two kNN CTE chains repeat predict_item.sql / predict_user.sql on
+         purpose: query files cannot include each other and a view cannot read a temp table.
 Grain:   one row per distinct request (user_id, movie_id).
 Inputs:  temp prediction_requests, intermediate.int_ratings_centered (training ratings
          with their baseline residuals, stored by the build),
@@ -37,67 +37,39 @@ rating_baselines as (
 ),
 
 parameters as (
+    -- One scan (name is the primary key), not a scalar subquery per value.
     select
         coalesce(
-            (
-                select value from meta.build_parameters
-                where name = 'item_neighbours_k'
-            ),
-            40
+            max(value) filter (where name = 'item_neighbours_k'), 40
         ) as item_neighbours_k,
         coalesce(
-            (
-                select value from meta.build_parameters
-                where name = 'user_neighbours_k'
-            ),
-            40
+            max(value) filter (where name = 'user_neighbours_k'), 40
         ) as user_neighbours_k
+    from meta.build_parameters
 ),
 
 blend_weights as (
+    -- One scan (component is the primary key), not a subquery per weight.
     select
         coalesce(
-            (
-                select weight from marts.hybrid_blend_weights
-                where component = 'intercept'
-            ),
-            0
+            max(weight) filter (where component = 'intercept'), 0
         ) as intercept_weight,
         coalesce(
-            (
-                select weight from marts.hybrid_blend_weights
-                where component = 'item_residual'
-            ),
-            0.5
+            max(weight) filter (where component = 'item_residual'), 0.5
         ) as item_weight,
         coalesce(
-            (
-                select weight from marts.hybrid_blend_weights
-                where component = 'user_residual'
-            ),
-            0.5
+            max(weight) filter (where component = 'user_residual'), 0.5
         ) as user_weight,
         coalesce(
-            (
-                select weight from marts.hybrid_blend_weights
-                where component = 'factor_residual'
-            ),
-            0
+            max(weight) filter (where component = 'factor_residual'), 0
         ) as factor_weight,
         coalesce(
-            (
-                select weight from marts.hybrid_blend_weights
-                where component = 'item_residual_by_confidence'
-            ),
-            0
+            max(weight) filter (where component = 'item_residual_by_confidence'), 0
         ) as item_confidence_weight,
         coalesce(
-            (
-                select weight from marts.hybrid_blend_weights
-                where component = 'user_residual_by_confidence'
-            ),
-            0
+            max(weight) filter (where component = 'user_residual_by_confidence'), 0
         ) as user_confidence_weight
+    from marts.hybrid_blend_weights
 ),
 
 requests_with_baseline as (
@@ -115,80 +87,122 @@ requests_with_baseline as (
         on requests.movie_id = movie_biases.movie_id
 ),
 
-ratings_residuals as (
+requesting_users_residuals as (
     select
         ratings.user_id,
         ratings.movie_id,
         ratings.baseline_residual
     from intermediate.int_ratings_centered as ratings
-),
-
-requesting_users_residuals as (
-    select * from ratings_residuals
-    where user_id in (select requests.user_id from requests)
+    where ratings.user_id in (select requests.user_id from requests)
 ),
 
 requested_movies_residuals as (
-    select * from ratings_residuals
-    where movie_id in (select requests.movie_id from requests)
+    select
+        ratings.user_id,
+        ratings.movie_id,
+        ratings.baseline_residual
+    from intermediate.int_ratings_centered as ratings
+    where ratings.movie_id in (select requests.movie_id from requests)
+),
+
+movie_similarities_needed as (
+    -- Only the pairs (requested movie, movie a requesting user rated): the
+    -- semi-joins filter the similarity scan (1.1M rows at ML-100K) on both keys
+    -- before the join below, instead of probing its hash table with every pair.
+    select
+        movie_similarities.movie_id,
+        movie_similarities.similar_movie_id,
+        movie_similarities.similarity
+    from marts.movie_similarities as movie_similarities
+    where
+        movie_similarities.similarity > 0
+        and movie_similarities.movie_id in (select requests.movie_id from requests)
+        and movie_similarities.similar_movie_id in (
+            select requesting_users_residuals.movie_id
+            from requesting_users_residuals
+        )
 ),
 
 item_neighbours_rated_by_user as (
     select
         requests.user_id,
         requests.movie_id,
+        movie_similarities.similar_movie_id,
         movie_similarities.similarity,
-        requesting_users_residuals.baseline_residual,
-        row_number() over (
-            partition by requests.user_id, requests.movie_id
-            order by
-                round(movie_similarities.similarity, 12) desc,
-                movie_similarities.similar_movie_id asc
-        ) as neighbour_rank
+        requesting_users_residuals.baseline_residual
     from requests
     inner join requesting_users_residuals
         on requests.user_id = requesting_users_residuals.user_id
-    inner join marts.movie_similarities as movie_similarities
+    inner join movie_similarities_needed as movie_similarities
         on
             requests.movie_id = movie_similarities.movie_id
             and requesting_users_residuals.movie_id
             = movie_similarities.similar_movie_id
-    where movie_similarities.similarity > 0
+),
+
+item_neighbours_kept as (
+    -- The item_neighbours_k most similar neighbours, most similar first
+    -- (ties after rounding to 12 decimals: smaller id). max_by keeps a top k per
+    -- pair, cheaper than ranking every neighbour with a window; the sums below
+    -- run in that order.
+    select
+        item_neighbours_rated_by_user.user_id,
+        item_neighbours_rated_by_user.movie_id,
+        max_by(
+            {
+                'similarity': item_neighbours_rated_by_user.similarity,
+                'baseline_residual':
+                item_neighbours_rated_by_user.baseline_residual
+            },
+            {
+                'rounded_similarity':
+                round(item_neighbours_rated_by_user.similarity, 12),
+                'id_descending': -item_neighbours_rated_by_user.similar_movie_id
+            },
+            (select floor(item_neighbours_k)::bigint from parameters)
+        ) as neighbours
+    from item_neighbours_rated_by_user
+    group by
+        item_neighbours_rated_by_user.user_id,
+        item_neighbours_rated_by_user.movie_id
 ),
 
 item_residuals_aggregated as (
     select
-        item_neighbours_rated_by_user.user_id,
-        item_neighbours_rated_by_user.movie_id,
-        sum(
-            item_neighbours_rated_by_user.similarity
-            * item_neighbours_rated_by_user.baseline_residual
+        item_neighbours_kept.user_id,
+        item_neighbours_kept.movie_id,
+        list_sum(
+            list_transform(
+                item_neighbours_kept.neighbours,
+                lambda neighbour: neighbour.similarity
+                * neighbour.baseline_residual
+            )
         )
-        / nullif(sum(item_neighbours_rated_by_user.similarity), 0)
-            as item_residual,
-        sum(item_neighbours_rated_by_user.similarity) as item_similarity_sum
-    from item_neighbours_rated_by_user
-    cross join parameters
-    where
-        item_neighbours_rated_by_user.neighbour_rank
-        <= parameters.item_neighbours_k
-    group by
-        item_neighbours_rated_by_user.user_id,
-        item_neighbours_rated_by_user.movie_id
+        / nullif(
+            list_sum(
+                list_transform(
+                    item_neighbours_kept.neighbours,
+                    lambda neighbour: neighbour.similarity
+                )
+            ),
+            0
+        ) as item_residual,
+        list_sum(
+            list_transform(
+                item_neighbours_kept.neighbours,
+                lambda neighbour: neighbour.similarity
+            )
+        ) as item_similarity_sum
+    from item_neighbours_kept
 ),
 
 user_neighbours_who_rated_movie as (
     select
         requests.user_id,
         requests.movie_id,
+        user_similarities.similar_user_id,
         user_similarities.similarity,
-        requested_movies_residuals.baseline_residual,
-        row_number() over (
-            partition by requests.user_id, requests.movie_id
-            order by
-                round(user_similarities.similarity, 12) desc,
-                user_similarities.similar_user_id asc
-        ) as neighbour_rank
+        requested_movies_residuals.baseline_residual
     from requests
     inner join requested_movies_residuals
         on requests.movie_id = requested_movies_residuals.movie_id
@@ -200,25 +214,60 @@ user_neighbours_who_rated_movie as (
     where user_similarities.similarity > 0
 ),
 
-user_residuals_aggregated as (
+user_neighbours_kept as (
+    -- The user_neighbours_k most similar neighbours, most similar first
+    -- (ties after rounding to 12 decimals: smaller id). max_by keeps a top k per
+    -- pair, cheaper than ranking every neighbour with a window; the sums below
+    -- run in that order.
     select
         user_neighbours_who_rated_movie.user_id,
         user_neighbours_who_rated_movie.movie_id,
-        sum(
-            user_neighbours_who_rated_movie.similarity
-            * user_neighbours_who_rated_movie.baseline_residual
-        )
-        / nullif(sum(user_neighbours_who_rated_movie.similarity), 0)
-            as user_residual,
-        sum(user_neighbours_who_rated_movie.similarity) as user_similarity_sum
+        max_by(
+            {
+                'similarity': user_neighbours_who_rated_movie.similarity,
+                'baseline_residual':
+                user_neighbours_who_rated_movie.baseline_residual
+            },
+            {
+                'rounded_similarity':
+                round(user_neighbours_who_rated_movie.similarity, 12),
+                'id_descending': -user_neighbours_who_rated_movie.similar_user_id
+            },
+            (select floor(user_neighbours_k)::bigint from parameters)
+        ) as neighbours
     from user_neighbours_who_rated_movie
-    cross join parameters
-    where
-        user_neighbours_who_rated_movie.neighbour_rank
-        <= parameters.user_neighbours_k
     group by
         user_neighbours_who_rated_movie.user_id,
         user_neighbours_who_rated_movie.movie_id
+),
+
+user_residuals_aggregated as (
+    select
+        user_neighbours_kept.user_id,
+        user_neighbours_kept.movie_id,
+        list_sum(
+            list_transform(
+                user_neighbours_kept.neighbours,
+                lambda neighbour: neighbour.similarity
+                * neighbour.baseline_residual
+            )
+        )
+        / nullif(
+            list_sum(
+                list_transform(
+                    user_neighbours_kept.neighbours,
+                    lambda neighbour: neighbour.similarity
+                )
+            ),
+            0
+        ) as user_residual,
+        list_sum(
+            list_transform(
+                user_neighbours_kept.neighbours,
+                lambda neighbour: neighbour.similarity
+            )
+        ) as user_similarity_sum
+    from user_neighbours_kept
 ),
 
 components_joined as (

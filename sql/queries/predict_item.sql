@@ -25,14 +25,12 @@ rating_baselines as (
 ),
 
 parameters as (
+    -- One scan (name is the primary key), not a scalar subquery per value.
     select
         coalesce(
-            (
-                select value from meta.build_parameters
-                where name = 'item_neighbours_k'
-            ),
-            40
+            max(value) filter (where name = 'item_neighbours_k'), 40
         ) as item_neighbours_k
+    from meta.build_parameters
 ),
 
 requests_with_baseline as (
@@ -59,48 +57,96 @@ requesting_users_residuals as (
     where ratings.user_id in (select requests.user_id from requests)
 ),
 
+movie_similarities_needed as (
+    -- Only the pairs (requested movie, movie a requesting user rated): the
+    -- semi-joins filter the similarity scan (1.1M rows at ML-100K) on both keys
+    -- before the join below, instead of probing its hash table with every pair.
+    select
+        movie_similarities.movie_id,
+        movie_similarities.similar_movie_id,
+        movie_similarities.similarity
+    from marts.movie_similarities as movie_similarities
+    where
+        movie_similarities.similarity > 0
+        and movie_similarities.movie_id in (select requests.movie_id from requests)
+        and movie_similarities.similar_movie_id in (
+            select requesting_users_residuals.movie_id
+            from requesting_users_residuals
+        )
+),
+
 neighbours_rated_by_user as (
     select
         requests.user_id,
         requests.movie_id,
         movie_similarities.similar_movie_id,
         movie_similarities.similarity,
-        requesting_users_residuals.baseline_residual,
-        row_number() over (
-            partition by requests.user_id, requests.movie_id
-            order by
-                round(movie_similarities.similarity, 12) desc,
-                movie_similarities.similar_movie_id asc
-        ) as neighbour_rank
+        requesting_users_residuals.baseline_residual
     from requests
     inner join requesting_users_residuals
         on requests.user_id = requesting_users_residuals.user_id
-    inner join marts.movie_similarities as movie_similarities
+    inner join movie_similarities_needed as movie_similarities
         on
             requests.movie_id = movie_similarities.movie_id
             and requesting_users_residuals.movie_id
             = movie_similarities.similar_movie_id
-    where movie_similarities.similarity > 0
+),
+
+neighbours_kept as (
+    -- The item_neighbours_k most similar neighbours, most similar first
+    -- (ties after rounding to 12 decimals: smaller id). max_by keeps a top k per
+    -- pair, cheaper than ranking every neighbour with a window; the sums below
+    -- run in that order.
+    select
+        neighbours_rated_by_user.user_id,
+        neighbours_rated_by_user.movie_id,
+        max_by(
+            {
+                'similarity': neighbours_rated_by_user.similarity,
+                'baseline_residual':
+                neighbours_rated_by_user.baseline_residual
+            },
+            {
+                'rounded_similarity':
+                round(neighbours_rated_by_user.similarity, 12),
+                'id_descending': -neighbours_rated_by_user.similar_movie_id
+            },
+            (select floor(item_neighbours_k)::bigint from parameters)
+        ) as neighbours
+    from neighbours_rated_by_user
+    group by
+        neighbours_rated_by_user.user_id,
+        neighbours_rated_by_user.movie_id
 ),
 
 residuals_aggregated as (
     select
-        neighbours_rated_by_user.user_id,
-        neighbours_rated_by_user.movie_id,
-        count(*) as count_neighbours,
-        sum(
-            neighbours_rated_by_user.similarity
-            * neighbours_rated_by_user.baseline_residual
+        neighbours_kept.user_id,
+        neighbours_kept.movie_id,
+        len(neighbours_kept.neighbours) as count_neighbours,
+        list_sum(
+            list_transform(
+                neighbours_kept.neighbours,
+                lambda neighbour: neighbour.similarity
+                * neighbour.baseline_residual
+            )
         )
-        / nullif(sum(neighbours_rated_by_user.similarity), 0)
-            as residual_prediction,
-        sum(neighbours_rated_by_user.similarity) as sum_similarities
-    from neighbours_rated_by_user
-    cross join parameters
-    where
-        neighbours_rated_by_user.neighbour_rank
-        <= parameters.item_neighbours_k
-    group by neighbours_rated_by_user.user_id, neighbours_rated_by_user.movie_id
+        / nullif(
+            list_sum(
+                list_transform(
+                    neighbours_kept.neighbours,
+                    lambda neighbour: neighbour.similarity
+                )
+            ),
+            0
+        ) as residual_prediction,
+        list_sum(
+            list_transform(
+                neighbours_kept.neighbours,
+                lambda neighbour: neighbour.similarity
+            )
+        ) as sum_similarities
+    from neighbours_kept
 ),
 
 predictions as (

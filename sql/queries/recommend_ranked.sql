@@ -12,20 +12,14 @@ Purpose: rank, explain and describe the top-$n recommendations of every user in 
          Explanation: the side with the larger blend weight * support (weights from
          marts.hybrid_blend_weights, default 0.5 each), or the only side that found it.
          Users with fewer than $n candidates (none at all for the popular method) are filled
-         up with marts.popular_movies they have not rated, ranked after every personal
-         candidate; their explanation starts with $popular_label ("popular: " or
-         "popular fallback (no personal match): ").
-Grain:   one row per (user_id, rank), rank 1..$n.
-Inputs:  $n, $popular_label; temp recommendation_users, recommendation_candidates,
-         recommendation_predictions, recommendation_exclusions; marts.rating_baselines,
-         marts.user_biases, marts.movie_biases, marts.hybrid_blend_weights, marts.movies,
-         marts.popular_movies.
+         up from the temp table recommendation_fallbacks (recommend_popular_fallbacks.sql:
+         popular movies they have not rated), ranked after every personal candidate.
+Grain:   one row per (user_id, rank), rank 1..$n (fewer when a user has fewer unrated
+         movies).
+Inputs:  $n; temp recommendation_candidates, recommendation_predictions,
+         recommendation_fallbacks; marts.hybrid_blend_weights, marts.movies.
 */
-with recommendation_users as (
-    select distinct user_id from recommendation_users
-),
-
-recommendation_candidates as (
+with recommendation_candidates as (
     select * from recommendation_candidates
 ),
 
@@ -33,26 +27,20 @@ recommendation_predictions as (
     select * from recommendation_predictions
 ),
 
-rating_baselines as (
-    select * from marts.rating_baselines
+recommendation_fallbacks as (
+    select * from recommendation_fallbacks
 ),
 
 blend_weights as (
+    -- One scan (component is the primary key), not a subquery per weight.
     select
         coalesce(
-            (
-                select abs(weight) from marts.hybrid_blend_weights
-                where component = 'item_residual'
-            ),
-            0.5
+            max(abs(weight)) filter (where component = 'item_residual'), 0.5
         ) as item_weight,
         coalesce(
-            (
-                select abs(weight) from marts.hybrid_blend_weights
-                where component = 'user_residual'
-            ),
-            0.5
+            max(abs(weight)) filter (where component = 'user_residual'), 0.5
         ) as user_weight
+    from marts.hybrid_blend_weights
 ),
 
 personal_recommendations as (
@@ -86,48 +74,15 @@ personal_recommendations as (
     cross join blend_weights
 ),
 
-users_short_of_candidates as (
-    select recommendation_users.user_id
-    from recommendation_users
-    left join personal_recommendations
-        on recommendation_users.user_id = personal_recommendations.user_id
-    group by recommendation_users.user_id
-    having count(personal_recommendations.movie_id) < $n
-),
-
 popular_fallbacks as (
     select
-        users_short_of_candidates.user_id,
-        popular_movies.movie_id,
-        least(
-            greatest(
-                rating_baselines.global_mean
-                + coalesce(user_biases.user_bias, 0)
-                + coalesce(movie_biases.movie_bias, 0),
-                1
-            ),
-            5
-        ) as predicted_rating,
-        popular_movies.damped_mean_rating as score,
-        $popular_label || printf('%.1f', popular_movies.mean_rating)
-        || ' average from ' || popular_movies.count_ratings
-        || if(popular_movies.count_ratings = 1, ' rating', ' ratings') as explanation,
+        user_id,
+        movie_id,
+        predicted_rating,
+        score,
+        explanation,
         2 as tier
-    from users_short_of_candidates
-    cross join marts.popular_movies as popular_movies
-    cross join rating_baselines
-    left join marts.user_biases as user_biases
-        on users_short_of_candidates.user_id = user_biases.user_id
-    left join marts.movie_biases as movie_biases
-        on popular_movies.movie_id = movie_biases.movie_id
-    anti join recommendation_exclusions
-        on
-            users_short_of_candidates.user_id = recommendation_exclusions.user_id
-            and popular_movies.movie_id = recommendation_exclusions.movie_id
-    anti join personal_recommendations
-        on
-            users_short_of_candidates.user_id = personal_recommendations.user_id
-            and popular_movies.movie_id = personal_recommendations.movie_id
+    from recommendation_fallbacks
 ),
 
 recommendations_ranked as (

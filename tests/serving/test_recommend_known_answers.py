@@ -160,3 +160,23 @@ def test_temp_tables_are_dropped_after_a_run(con: duckdb.DuckDBPyConnection) -> 
 def test_cluster_method_needs_watchit_cluster(con: duckdb.DuckDBPyConnection) -> None:
     with pytest.raises(WarehouseNotFound, match=r"Hint: run `watchit cluster`"):
         recommend.recommend_for_user(con, 1, method="cluster")
+
+
+def test_warehouse_without_app_tables_or_models_is_served_or_named(
+    known_warehouse: Path, tmp_path: Path
+) -> None:
+    # Issue 3: the live path no longer looks the tables up before each request; a warehouse
+    # loaded before sign-ups existed still works, and an unbuilt one still names what is missing.
+    path = tmp_path / "copy.duckdb"
+    shutil.copy(known_warehouse, path)
+    con = wh.connect(path, read_only=False)
+    try:
+        expected = recommend.recommend_for_user(con, 1, method="hybrid", n=3, use_stored=False)
+        con.execute("drop table app.ratings")
+        con.execute("drop table app.users")
+        assert recommend.recommend_for_user(con, 1, "hybrid", 3, use_stored=False).equals(expected)
+        con.execute("drop table marts.movie_neighbours")
+        with pytest.raises(WarehouseNotFound, match=r"no marts\.movie_neighbours\. Hint: run"):
+            recommend.recommend_for_user(con, 1, method="item", n=3, use_stored=False)
+    finally:
+        con.close()
