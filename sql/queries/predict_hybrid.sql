@@ -11,12 +11,12 @@ Purpose: hybrid prediction for every row of the temp table prediction_requests(u
          marts.user_factors / marts.movie_factors (predict_factors.sql); S_item / S_user are
          the sums of the similarities of the neighbours used, so the *_by_confidence features
          let the blend trust a kNN estimate more when it rests on more, closer neighbours. A
-         missing component counts 0. The weights come from marts.hybrid_blend_weights
-         (fitted on a validation holdout of the training ratings; defaults 0 / 0.5 / 0.5 /
-         0 / 0 / 0 if absent). is_fallback is true when no component exists (unknown user
-         or movie): the prediction is then the baseline alone, without w_0. Clipped to
-         [1, 5]. The two kNN CTE chains repeat predict_item.sql / predict_user.sql on
-         purpose: query files cannot include each other and a view cannot read a temp table.
+         missing component counts 0. The weights come from marts.hybrid_blend_weights (fitted on a validation
+         holdout of the training ratings; defaults 0 / 0.5 / 0.5 / 0 / 0 / 0 if absent). is_fallback is
+         true when no component exists (unknown user or movie): the prediction is then the
+         baseline alone, without w_0. Clipped to [1, 5]. The two kNN CTE chains repeat
+         predict_item.sql / predict_user.sql on purpose: query files cannot include each other
+         and a view cannot read a temp table.
 Grain:   one row per distinct request (user_id, movie_id).
 Inputs:  temp prediction_requests, intermediate.int_ratings_centered (training ratings
          with their baseline residuals, stored by the build),
@@ -88,6 +88,8 @@ requests_with_baseline as (
 ),
 
 requesting_users_residuals as (
+    -- Two reads, not one shared CTE: DuckDB would materialise that CTE whole
+    -- (every training rating) before either filter.
     select
         ratings.user_id,
         ratings.movie_id,
@@ -127,9 +129,14 @@ item_neighbours_rated_by_user as (
     select
         requests.user_id,
         requests.movie_id,
-        movie_similarities.similar_movie_id,
         movie_similarities.similarity,
-        requesting_users_residuals.baseline_residual
+        requesting_users_residuals.baseline_residual,
+        row_number() over (
+            partition by requests.user_id, requests.movie_id
+            order by
+                round(movie_similarities.similarity, 12) desc,
+                movie_similarities.similar_movie_id asc
+        ) as neighbour_rank
     from requests
     inner join requesting_users_residuals
         on requests.user_id = requesting_users_residuals.user_id
@@ -140,69 +147,39 @@ item_neighbours_rated_by_user as (
             = movie_similarities.similar_movie_id
 ),
 
-item_neighbours_kept as (
-    -- The item_neighbours_k most similar neighbours, most similar first
-    -- (ties after rounding to 12 decimals: smaller id). max_by keeps a top k per
-    -- pair, cheaper than ranking every neighbour with a window; the sums below
-    -- run in that order.
+item_residuals_aggregated as (
     select
         item_neighbours_rated_by_user.user_id,
         item_neighbours_rated_by_user.movie_id,
-        max_by(
-            {
-                'similarity': item_neighbours_rated_by_user.similarity,
-                'baseline_residual':
-                item_neighbours_rated_by_user.baseline_residual
-            },
-            {
-                'rounded_similarity':
-                round(item_neighbours_rated_by_user.similarity, 12),
-                'id_descending': -item_neighbours_rated_by_user.similar_movie_id
-            },
-            (select floor(item_neighbours_k)::bigint from parameters)
-        ) as neighbours
+        sum(
+            item_neighbours_rated_by_user.similarity
+            * item_neighbours_rated_by_user.baseline_residual
+        )
+        / nullif(sum(item_neighbours_rated_by_user.similarity), 0)
+            as item_residual,
+        sum(item_neighbours_rated_by_user.similarity) as item_similarity_sum
     from item_neighbours_rated_by_user
+    cross join parameters
+    where
+        item_neighbours_rated_by_user.neighbour_rank
+        <= parameters.item_neighbours_k
     group by
         item_neighbours_rated_by_user.user_id,
         item_neighbours_rated_by_user.movie_id
-),
-
-item_residuals_aggregated as (
-    select
-        item_neighbours_kept.user_id,
-        item_neighbours_kept.movie_id,
-        list_sum(
-            list_transform(
-                item_neighbours_kept.neighbours,
-                lambda neighbour: neighbour.similarity
-                * neighbour.baseline_residual
-            )
-        )
-        / nullif(
-            list_sum(
-                list_transform(
-                    item_neighbours_kept.neighbours,
-                    lambda neighbour: neighbour.similarity
-                )
-            ),
-            0
-        ) as item_residual,
-        list_sum(
-            list_transform(
-                item_neighbours_kept.neighbours,
-                lambda neighbour: neighbour.similarity
-            )
-        ) as item_similarity_sum
-    from item_neighbours_kept
 ),
 
 user_neighbours_who_rated_movie as (
     select
         requests.user_id,
         requests.movie_id,
-        user_similarities.similar_user_id,
         user_similarities.similarity,
-        requested_movies_residuals.baseline_residual
+        requested_movies_residuals.baseline_residual,
+        row_number() over (
+            partition by requests.user_id, requests.movie_id
+            order by
+                round(user_similarities.similarity, 12) desc,
+                user_similarities.similar_user_id asc
+        ) as neighbour_rank
     from requests
     inner join requested_movies_residuals
         on requests.movie_id = requested_movies_residuals.movie_id
@@ -214,60 +191,25 @@ user_neighbours_who_rated_movie as (
     where user_similarities.similarity > 0
 ),
 
-user_neighbours_kept as (
-    -- The user_neighbours_k most similar neighbours, most similar first
-    -- (ties after rounding to 12 decimals: smaller id). max_by keeps a top k per
-    -- pair, cheaper than ranking every neighbour with a window; the sums below
-    -- run in that order.
+user_residuals_aggregated as (
     select
         user_neighbours_who_rated_movie.user_id,
         user_neighbours_who_rated_movie.movie_id,
-        max_by(
-            {
-                'similarity': user_neighbours_who_rated_movie.similarity,
-                'baseline_residual':
-                user_neighbours_who_rated_movie.baseline_residual
-            },
-            {
-                'rounded_similarity':
-                round(user_neighbours_who_rated_movie.similarity, 12),
-                'id_descending': -user_neighbours_who_rated_movie.similar_user_id
-            },
-            (select floor(user_neighbours_k)::bigint from parameters)
-        ) as neighbours
+        sum(
+            user_neighbours_who_rated_movie.similarity
+            * user_neighbours_who_rated_movie.baseline_residual
+        )
+        / nullif(sum(user_neighbours_who_rated_movie.similarity), 0)
+            as user_residual,
+        sum(user_neighbours_who_rated_movie.similarity) as user_similarity_sum
     from user_neighbours_who_rated_movie
+    cross join parameters
+    where
+        user_neighbours_who_rated_movie.neighbour_rank
+        <= parameters.user_neighbours_k
     group by
         user_neighbours_who_rated_movie.user_id,
         user_neighbours_who_rated_movie.movie_id
-),
-
-user_residuals_aggregated as (
-    select
-        user_neighbours_kept.user_id,
-        user_neighbours_kept.movie_id,
-        list_sum(
-            list_transform(
-                user_neighbours_kept.neighbours,
-                lambda neighbour: neighbour.similarity
-                * neighbour.baseline_residual
-            )
-        )
-        / nullif(
-            list_sum(
-                list_transform(
-                    user_neighbours_kept.neighbours,
-                    lambda neighbour: neighbour.similarity
-                )
-            ),
-            0
-        ) as user_residual,
-        list_sum(
-            list_transform(
-                user_neighbours_kept.neighbours,
-                lambda neighbour: neighbour.similarity
-            )
-        ) as user_similarity_sum
-    from user_neighbours_kept
 ),
 
 components_joined as (

@@ -81,7 +81,13 @@ neighbours_rated_by_user as (
         requests.movie_id,
         movie_similarities.similar_movie_id,
         movie_similarities.similarity,
-        requesting_users_residuals.baseline_residual
+        requesting_users_residuals.baseline_residual,
+        row_number() over (
+            partition by requests.user_id, requests.movie_id
+            order by
+                round(movie_similarities.similarity, 12) desc,
+                movie_similarities.similar_movie_id asc
+        ) as neighbour_rank
     from requests
     inner join requesting_users_residuals
         on requests.user_id = requesting_users_residuals.user_id
@@ -92,61 +98,24 @@ neighbours_rated_by_user as (
             = movie_similarities.similar_movie_id
 ),
 
-neighbours_kept as (
-    -- The item_neighbours_k most similar neighbours, most similar first
-    -- (ties after rounding to 12 decimals: smaller id). max_by keeps a top k per
-    -- pair, cheaper than ranking every neighbour with a window; the sums below
-    -- run in that order.
+residuals_aggregated as (
     select
         neighbours_rated_by_user.user_id,
         neighbours_rated_by_user.movie_id,
-        max_by(
-            {
-                'similarity': neighbours_rated_by_user.similarity,
-                'baseline_residual':
-                neighbours_rated_by_user.baseline_residual
-            },
-            {
-                'rounded_similarity':
-                round(neighbours_rated_by_user.similarity, 12),
-                'id_descending': -neighbours_rated_by_user.similar_movie_id
-            },
-            (select floor(item_neighbours_k)::bigint from parameters)
-        ) as neighbours
-    from neighbours_rated_by_user
-    group by
-        neighbours_rated_by_user.user_id,
-        neighbours_rated_by_user.movie_id
-),
-
-residuals_aggregated as (
-    select
-        neighbours_kept.user_id,
-        neighbours_kept.movie_id,
-        len(neighbours_kept.neighbours) as count_neighbours,
-        list_sum(
-            list_transform(
-                neighbours_kept.neighbours,
-                lambda neighbour: neighbour.similarity
-                * neighbour.baseline_residual
-            )
+        count(*) as count_neighbours,
+        sum(
+            neighbours_rated_by_user.similarity
+            * neighbours_rated_by_user.baseline_residual
         )
-        / nullif(
-            list_sum(
-                list_transform(
-                    neighbours_kept.neighbours,
-                    lambda neighbour: neighbour.similarity
-                )
-            ),
-            0
-        ) as residual_prediction,
-        list_sum(
-            list_transform(
-                neighbours_kept.neighbours,
-                lambda neighbour: neighbour.similarity
-            )
-        ) as sum_similarities
-    from neighbours_kept
+        / nullif(sum(neighbours_rated_by_user.similarity), 0)
+            as residual_prediction,
+        sum(neighbours_rated_by_user.similarity) as sum_similarities
+    from neighbours_rated_by_user
+    cross join parameters
+    where
+        neighbours_rated_by_user.neighbour_rank
+        <= parameters.item_neighbours_k
+    group by neighbours_rated_by_user.user_id, neighbours_rated_by_user.movie_id
 ),
 
 predictions as (

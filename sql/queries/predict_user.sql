@@ -63,7 +63,13 @@ neighbours_who_rated_movie as (
         requests.movie_id,
         user_similarities.similar_user_id,
         user_similarities.similarity,
-        requested_movies_residuals.baseline_residual
+        requested_movies_residuals.baseline_residual,
+        row_number() over (
+            partition by requests.user_id, requests.movie_id
+            order by
+                round(user_similarities.similarity, 12) desc,
+                user_similarities.similar_user_id asc
+        ) as neighbour_rank
     from requests
     inner join requested_movies_residuals
         on requests.movie_id = requested_movies_residuals.movie_id
@@ -75,61 +81,25 @@ neighbours_who_rated_movie as (
     where user_similarities.similarity > 0
 ),
 
-neighbours_kept as (
-    -- The user_neighbours_k most similar neighbours, most similar first
-    -- (ties after rounding to 12 decimals: smaller id). max_by keeps a top k per
-    -- pair, cheaper than ranking every neighbour with a window; the sums below
-    -- run in that order.
+residuals_aggregated as (
     select
         neighbours_who_rated_movie.user_id,
         neighbours_who_rated_movie.movie_id,
-        max_by(
-            {
-                'similarity': neighbours_who_rated_movie.similarity,
-                'baseline_residual':
-                neighbours_who_rated_movie.baseline_residual
-            },
-            {
-                'rounded_similarity':
-                round(neighbours_who_rated_movie.similarity, 12),
-                'id_descending': -neighbours_who_rated_movie.similar_user_id
-            },
-            (select floor(user_neighbours_k)::bigint from parameters)
-        ) as neighbours
-    from neighbours_who_rated_movie
-    group by
-        neighbours_who_rated_movie.user_id,
-        neighbours_who_rated_movie.movie_id
-),
-
-residuals_aggregated as (
-    select
-        neighbours_kept.user_id,
-        neighbours_kept.movie_id,
-        len(neighbours_kept.neighbours) as count_neighbours,
-        list_sum(
-            list_transform(
-                neighbours_kept.neighbours,
-                lambda neighbour: neighbour.similarity
-                * neighbour.baseline_residual
-            )
+        count(*) as count_neighbours,
+        sum(
+            neighbours_who_rated_movie.similarity
+            * neighbours_who_rated_movie.baseline_residual
         )
-        / nullif(
-            list_sum(
-                list_transform(
-                    neighbours_kept.neighbours,
-                    lambda neighbour: neighbour.similarity
-                )
-            ),
-            0
-        ) as residual_prediction,
-        list_sum(
-            list_transform(
-                neighbours_kept.neighbours,
-                lambda neighbour: neighbour.similarity
-            )
-        ) as sum_similarities
-    from neighbours_kept
+        / nullif(sum(neighbours_who_rated_movie.similarity), 0)
+            as residual_prediction,
+        sum(neighbours_who_rated_movie.similarity) as sum_similarities
+    from neighbours_who_rated_movie
+    cross join parameters
+    where
+        neighbours_who_rated_movie.neighbour_rank
+        <= parameters.user_neighbours_k
+    group by
+        neighbours_who_rated_movie.user_id, neighbours_who_rated_movie.movie_id
 ),
 
 predictions as (

@@ -1,8 +1,8 @@
 """Live scoring on the real ML-100K gives the lists and ratings its definition says.
 
-The serving queries were rewritten for speed (issue 3: top-k neighbours with max_by instead
-of a window, the similarity scan filtered by semi-joins, the popular fill-up skipped for one
-user with enough candidates). These tests pin the results to independent references:
+The serving queries were rewritten for speed (issue 3: the similarity scan filtered by
+semi-joins, fewer statements, the popular fill-up skipped for one user with enough
+candidates). These tests pin the results to independent references:
 
 - every predicted rating in a live list equals a polars re-computation of the model from the
   warehouse tables (training residuals, similarities, biases, factors, blend weights), using
