@@ -16,7 +16,7 @@ Inputs:  temp recommendation_users, recommendation_exclusions; staging.stg_ratin
          marts.rating_baselines, marts.user_biases, marts.movie_biases, marts.movies.
 */
 with recommendation_users as (
-    select distinct user_id from recommendation_users
+    select user_id from recommendation_users  -- its primary key: no duplicates
 ),
 
 rating_baselines as (

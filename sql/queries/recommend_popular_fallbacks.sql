@@ -15,7 +15,7 @@ Inputs:  $n, $popular_label; temp recommendation_users, recommendation_candidate
          marts.rating_baselines, marts.user_biases, marts.movie_biases.
 */
 with recommendation_users as (
-    select distinct user_id from recommendation_users
+    select user_id from recommendation_users  -- its primary key: no duplicates
 ),
 
 rating_baselines as (

@@ -13,7 +13,7 @@ Inputs:  temp recommendation_users, recommendation_exclusions; staging.stg_ratin
          marts.user_neighbours.
 */
 with recommendation_users as (
-    select distinct user_id from recommendation_users
+    select user_id from recommendation_users  -- its primary key: no duplicates
 ),
 
 neighbours_listed as (
