@@ -19,11 +19,13 @@ from pipeline import sqlfiles
 
 log = logging.getLogger(__name__)
 
-# Co-rating rows per block: small enough for a cache-friendly hash table, large enough that the
-# per-query overhead (a few ms) stays negligible. Tuned on 1M generated ratings; a user block
-# also ranks each of its users' partners, so it pays more per query and gets bigger blocks.
-MOVIE_PAIR_ROWS_PER_BLOCK = 4_000_000
-USER_PAIR_ROWS_PER_BLOCK = 8_000_000
+# Co-rating rows per block, per training rating. Each block also scans all ratings once (movie
+# blocks) or twice (user blocks: its users as the smaller and as the larger id), so a fixed
+# budget would make that scan dominate at 10M ratings (thousands of blocks); a budget in
+# proportion keeps it to about a quarter of a block's work. Tuned on 1M generated ratings
+# (4M and 8M rows per block there).
+MOVIE_PAIR_ROWS_PER_RATING = 4
+USER_PAIR_ROWS_PER_RATING = 8
 
 Progress = Callable[[str], None]
 
@@ -47,7 +49,8 @@ def plan_blocks(
 def fill_movie_similarities(con: duckdb.DuckDBPyConnection, progress: Progress) -> None:
     """Insert every movie pair, both directions, block by block of the smaller movie id."""
     work = con.sql(sqlfiles.query("similarity_block_work_movies")).fetchnumpy()
-    blocks = plan_blocks(work["entity_id"], work["count_pair_rows"], MOVIE_PAIR_ROWS_PER_BLOCK)
+    budget = MOVIE_PAIR_ROWS_PER_RATING * _count_ratings(con)
+    blocks = plan_blocks(work["entity_id"], work["count_pair_rows"], budget)
     fill = sqlfiles.query("fill_movie_similarities_block")
     for number, movie_ids in enumerate(blocks, start=1):
         _report_block(progress, "movie similarities", number, len(blocks))
@@ -62,11 +65,17 @@ def fill_user_similarities(
         sqlfiles.query("similarity_block_work_users"),
         params={"validation_users_only": validation_users_only},
     ).fetchnumpy()
-    blocks = plan_blocks(work["entity_id"], work["count_pair_rows"], USER_PAIR_ROWS_PER_BLOCK)
+    budget = USER_PAIR_ROWS_PER_RATING * _count_ratings(con)
+    blocks = plan_blocks(work["entity_id"], work["count_pair_rows"], budget)
     fill = sqlfiles.query("fill_user_similarities_block")
     for number, user_ids in enumerate(blocks, start=1):
         _report_block(progress, "user similarities", number, len(blocks))
         con.execute(fill, {"user_ids": [int(user_id) for user_id in user_ids]})
+
+
+def _count_ratings(con: duckdb.DuckDBPyConnection) -> int:
+    row = con.execute("select count(*) from intermediate.int_ratings_centered").fetchone()
+    return int(row[0]) if row else 0
 
 
 def _report_block(progress: Progress, what: str, number: int, count: int) -> None:

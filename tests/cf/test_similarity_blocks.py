@@ -69,8 +69,9 @@ def test_one_id_blocks_give_the_same_tables_as_one_block(
 ) -> None:
     settings = {"min_support": 2, "shrinkage": 5.0, "users_kept_per_user": 7}
     one_block = _tables(build_cf_warehouse(tmp_path / "one", RATINGS, **settings))
-    monkeypatch.setattr(similarity_blocks, "MOVIE_PAIR_ROWS_PER_BLOCK", 1)
-    monkeypatch.setattr(similarity_blocks, "USER_PAIR_ROWS_PER_BLOCK", 1)
+    # A budget of 0 rows puts every id in a block of its own.
+    monkeypatch.setattr(similarity_blocks, "MOVIE_PAIR_ROWS_PER_RATING", 0)
+    monkeypatch.setattr(similarity_blocks, "USER_PAIR_ROWS_PER_RATING", 0)
     many_blocks = _tables(build_cf_warehouse(tmp_path / "many", RATINGS, **settings))
     assert many_blocks == one_block
     assert one_block["movie_similarities"] and one_block["user_similarities"]
