@@ -285,7 +285,7 @@ def _score_live(
     con: duckdb.DuckDBPyConnection, run: _LiveRun, has_app_users: bool, has_app_ratings: bool
 ) -> pl.DataFrame:
     """Fill the temp tables, rank, and throw the temp tables away."""
-    own_transaction = _begin_unless_active(con)
+    own_transaction = warehouse.begin_unless_active(con)
     try:
         _fill_temp_tables(con, run, has_app_users, has_app_ratings)
         return _fetch(con, sqlfiles.query("recommend_ranked"), {"n": run.n})
@@ -296,15 +296,6 @@ def _score_live(
             con.rollback()
         else:
             con.execute("".join(f"drop table if exists temp.main.{name};" for name in _TEMP_TABLES))
-
-
-def _begin_unless_active(con: duckdb.DuckDBPyConnection) -> bool:
-    """Start a transaction; False when the caller already has one open (then it is theirs)."""
-    try:
-        con.begin()
-    except duckdb.TransactionException:
-        return False
-    return True
 
 
 def _fill_temp_tables(

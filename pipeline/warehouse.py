@@ -157,7 +157,7 @@ def apply_sql_layers(
     """
     # One transaction: each auto-committed DDL/COMMENT statement syncs the file, which made
     # this step most of a small load (measured 0.6 s -> 0.12 s for the load layers).
-    own_transaction = _begin_unless_active(con)
+    own_transaction = begin_unless_active(con)
     created = []
     try:
         for schema in layers:
@@ -182,7 +182,7 @@ def apply_sql_layers(
     return created
 
 
-def _begin_unless_active(con: duckdb.DuckDBPyConnection) -> bool:
+def begin_unless_active(con: duckdb.DuckDBPyConnection) -> bool:
     """Start a transaction; False when the caller already has one open (then it is theirs)."""
     try:
         con.begin()
