@@ -48,29 +48,49 @@ def plan_blocks(
 
 def fill_movie_similarities(con: duckdb.DuckDBPyConnection, progress: Progress) -> None:
     """Insert every movie pair, both directions, block by block of the smaller movie id."""
-    work = con.sql(sqlfiles.query("similarity_block_work_movies")).fetchnumpy()
-    budget = MOVIE_PAIR_ROWS_PER_RATING * _count_ratings(con)
-    blocks = plan_blocks(work["entity_id"], work["count_pair_rows"], budget)
-    fill = sqlfiles.query("fill_movie_similarities_block")
-    for number, movie_ids in enumerate(blocks, start=1):
-        _report_block(progress, "movie similarities", number, len(blocks))
-        con.execute(fill, {"first_id": int(movie_ids[0]), "last_id": int(movie_ids[-1])})
+    _fill_in_blocks(
+        con,
+        "movie",
+        work_parameters={},
+        rows_per_rating=MOVIE_PAIR_ROWS_PER_RATING,
+        block_parameters=lambda ids: {"first_id": int(ids[0]), "last_id": int(ids[-1])},
+        progress=progress,
+    )
 
 
 def fill_user_similarities(
     con: duckdb.DuckDBPyConnection, validation_users_only: bool, progress: Progress
 ) -> None:
     """Insert each in-scope user's kept similar users, block by block of users."""
+    _fill_in_blocks(
+        con,
+        "user",
+        work_parameters={"validation_users_only": validation_users_only},
+        rows_per_rating=USER_PAIR_ROWS_PER_RATING,
+        block_parameters=lambda ids: {"user_ids": [int(user_id) for user_id in ids]},
+        progress=progress,
+    )
+
+
+def _fill_in_blocks(
+    con: duckdb.DuckDBPyConnection,
+    side: str,
+    work_parameters: dict[str, object],
+    rows_per_rating: int,
+    block_parameters: Callable[[np.ndarray], dict[str, object]],
+    progress: Progress,
+) -> None:
+    """Plan blocks from sql/queries/similarity_block_work_<side>s.sql, then run
+    sql/queries/fill_<side>_similarities_block.sql once per block."""
     work = con.sql(
-        sqlfiles.query("similarity_block_work_users"),
-        params={"validation_users_only": validation_users_only},
+        sqlfiles.query(f"similarity_block_work_{side}s"), params=work_parameters or None
     ).fetchnumpy()
-    budget = USER_PAIR_ROWS_PER_RATING * _count_ratings(con)
+    budget = rows_per_rating * _count_ratings(con)
     blocks = plan_blocks(work["entity_id"], work["count_pair_rows"], budget)
-    fill = sqlfiles.query("fill_user_similarities_block")
-    for number, user_ids in enumerate(blocks, start=1):
-        _report_block(progress, "user similarities", number, len(blocks))
-        con.execute(fill, {"user_ids": [int(user_id) for user_id in user_ids]})
+    fill = sqlfiles.query(f"fill_{side}_similarities_block")
+    for number, ids in enumerate(blocks, start=1):
+        _report_block(progress, f"{side} similarities", number, len(blocks))
+        con.execute(fill, block_parameters(ids))
 
 
 def _count_ratings(con: duckdb.DuckDBPyConnection) -> int:
