@@ -1,20 +1,23 @@
 """Top-N recommendations for one user or all users at once, computed by SQL in the warehouse.
 
-One run, whatever the number of users, is a handful of set-based queries on temp tables
-(sql/queries/recommend_*.sql), inside one transaction whose rollback drops them:
+One run, whatever the number of users, is ONE statement: the query files below, composed
+by sqlfiles.compose as CTEs named after the relation each produces, so it is planned once and
+needs no temp table (a read-only warehouse works):
 
-1. recommendation_users <- the requested users that exist (recommend_users.sql, plus
-   recommend_app_users.sql for sign-ups); recommendation_exclusions <- every movie they
+1. recommendation_users = the requested users that exist (recommend_users.sql, plus
+   recommend_app_users.sql for sign-ups); recommendation_exclusions = every movie they
    rated, in MovieLens and in app.ratings.
-2. Candidates with their evidence: recommend_item.sql (neighbours of the movies the user rated,
-   "because you rated Alien (1979) 5 stars"), recommend_user.sql (movies the user's neighbours
-   rated, "liked by 12 viewers with your taste"), both for the hybrid.
+2. Candidates with their evidence: item_candidates from recommend_item.sql (neighbours of the
+   movies the user rated, "because you rated Alien (1979) 5 stars"), user_candidates from
+   recommend_user.sql (movies the user's neighbours rated, "liked by 12 viewers with your
+   taste"), both for the hybrid; recommend_candidates.sql keeps the best-supported ones.
 3. Predicted ratings: the collaborative-filtering model's own query (predict_item.sql,
    predict_user.sql or predict_hybrid.sql) on exactly these pairs, so a recommendation's
    predicted rating is what `watchit predict` says for the same pair.
 4. recommend_popular_fallbacks.sql picks marts.popular_movies for users with too few
-   candidates (skipped for one user who has enough); recommend_ranked.sql ranks by
-   predicted_rating * ln(1 + neighbour support), the popular fill-up last, and adds titles.
+   candidates (left out for one user until the list comes out short); recommend_ranked.sql
+   ranks by predicted_rating * ln(1 + neighbour support), the popular fill-up last, and adds
+   titles.
 
 A movie the user rated (staging.stg_ratings or app.ratings) is never recommended.
 """
@@ -35,12 +38,19 @@ from pipeline.errors import InvalidInput, UnknownUser, WarehouseNotFound
 log = logging.getLogger(__name__)
 
 METHODS = ("hybrid", "item", "user", "popular", "cluster")
-# Which candidate queries feed which method; popular has none (everything is the fallback).
+# The query files of each method's two candidate sides; recommend_no_* = a side left empty.
 CANDIDATE_QUERIES = {
-    "hybrid": ("item_candidates", "user_candidates"),
-    "item": ("item_candidates",),
-    "user": ("user_candidates",),
-    "popular": (),
+    "hybrid": ("recommend_item", "recommend_user"),
+    "item": ("recommend_item", "recommend_no_user_candidates"),
+    "user": ("recommend_no_item_candidates", "recommend_user"),
+    "popular": ("recommend_no_item_candidates", "recommend_no_user_candidates"),
+}
+# The popular method has no candidates, so nothing to predict.
+PREDICTION_QUERIES = {
+    "hybrid": "predict_hybrid",
+    "item": "predict_item",
+    "user": "predict_user",
+    "popular": "recommend_no_predictions",
 }
 POPULAR_LABELS = {"popular": "popular: "}
 FALLBACK_LABEL = "popular fallback (no personal match): "
@@ -66,16 +76,6 @@ REQUIRED_OBJECTS = (
     "marts.movie_neighbours",
     "marts.user_neighbours",
     "marts.rating_baselines",
-)
-_TEMP_TABLES = (
-    "recommendation_users",
-    "item_candidates",
-    "user_candidates",
-    "recommendation_exclusions",
-    "recommendation_candidates",
-    "recommendation_fallbacks",
-    "prediction_requests",
-    "recommendation_predictions",
 )
 
 
@@ -207,6 +207,13 @@ def recommend_for_users(
         if has_app_users and has_app_ratings:
             raise
         frame = _score_live(con, run, has_app_users, has_app_ratings)
+    if ids is not None:
+        # Every known user gets a row (popular movies at worst), so only users without one
+        # need the lookup that tells unknown ids from users who rated every candidate.
+        listed = set(frame["user_id"].to_list())
+        unlisted = [user_id for user_id in ids if user_id not in listed]
+        if unlisted:
+            check_users(con, unlisted)
     return frame.select(
         pl.col("user_id").cast(pl.Int32),
         *[pl.col(name).cast(dtype) for name, dtype in OUTPUT_SCHEMA.items()],
@@ -284,69 +291,51 @@ class _LiveRun:
 def _score_live(
     con: duckdb.DuckDBPyConnection, run: _LiveRun, has_app_users: bool, has_app_ratings: bool
 ) -> pl.DataFrame:
-    """Fill the temp tables, rank, and throw the temp tables away."""
-    own_transaction = warehouse.begin_unless_active(con)
-    try:
-        _fill_temp_tables(con, run, has_app_users, has_app_ratings)
-        return _fetch(con, sqlfiles.query("recommend_ranked"), {"n": run.n})
-    finally:
-        if own_transaction:
-            # The rollback also drops the temp tables made in the transaction: one statement
-            # instead of one drop per table (1 ms less per request on ML-100K).
-            con.rollback()
-        else:
-            con.execute("".join(f"drop table if exists temp.main.{name};" for name in _TEMP_TABLES))
+    """Run the composed statement; a one-user list that comes out short is run again with the
+    popular fill-up."""
+    # Planning the fallback query costs about 4 ms of a one-user request (ML-100K), and a
+    # user with n candidates never reaches it, so one user gets it only when short.
+    one_user = run.user_ids is not None and len(run.user_ids) == 1 and run.method != "popular"
+    frame = _fetch_run(con, run, has_app_users, has_app_ratings, with_fallbacks=not one_user)
+    if one_user and frame.height < run.n:
+        frame = _fetch_run(con, run, has_app_users, has_app_ratings, with_fallbacks=True)
+    return frame
 
 
-def _fill_temp_tables(
-    con: duckdb.DuckDBPyConnection, run: _LiveRun, has_app_users: bool, has_app_ratings: bool
-) -> None:
-    con.execute(sqlfiles.query("recommend_candidate_tables"))
-    users_query = _union(["recommend_users"] + (["recommend_app_users"] if has_app_users else []))
-    # One statement checks the ids and fills recommendation_users.
-    inserted = con.execute(
-        "insert into recommendation_users " + users_query + " returning user_id",
-        {"user_ids": run.user_ids},
-    ).fetchall()
-    if run.user_ids is not None:
-        _raise_unless_known(run.user_ids, {user_id for (user_id,) in inserted})
+def _fetch_run(
+    con: duckdb.DuckDBPyConnection,
+    run: _LiveRun,
+    has_app_users: bool,
+    has_app_ratings: bool,
+    with_fallbacks: bool,
+) -> pl.DataFrame:
+    users = ["recommend_users"] + (["recommend_app_users"] if has_app_users else [])
     rated = ["recommend_rated_movies"] + (["recommend_app_ratings"] if has_app_ratings else [])
-    con.execute("insert into recommendation_exclusions " + _union(rated, keep_duplicates=True))
-    for table in CANDIDATE_QUERIES[run.method]:
-        side = table.removesuffix("_candidates")
-        con.execute(f"insert into {table} by name " + sqlfiles.query(f"recommend_{side}"))
-    (count_candidates,) = con.execute(
-        "create or replace temp table recommendation_candidates as "
-        + sqlfiles.query("recommend_candidates"),
-        {"max_candidates": run.max_candidates},
-    ).fetchall()[0]
-    if run.method == "popular":
-        con.execute(
-            "create or replace temp table recommendation_predictions "
-            "(user_id integer, movie_id integer, predicted_rating double)"
-        )
-    else:
-        # The CF model's own prediction query, on exactly the candidate pairs.
-        con.execute(
-            "create or replace temp table prediction_requests as "
-            "select user_id, movie_id from recommendation_candidates"
-        )
-        con.execute(
-            "create or replace temp table recommendation_predictions as "
-            + sqlfiles.query(f"predict_{run.method}")
-        )
-    # One user with n candidates needs no popular movie: skipping the query saves planning it
-    # (about 3 ms of a request on ML-100K). Several users: the query finds the short ones.
-    if run.user_ids is None or len(run.user_ids) != 1 or count_candidates < run.n:
-        con.execute(
-            "insert into recommendation_fallbacks by name "
-            + sqlfiles.query("recommend_popular_fallbacks"),
-            {"n": run.n, "popular_label": POPULAR_LABELS.get(run.method, FALLBACK_LABEL)},
-        )
+    item_query, user_query = CANDIDATE_QUERIES[run.method]
+    fallbacks = "recommend_popular_fallbacks" if with_fallbacks else "recommend_no_fallbacks"
+    steps = [
+        ("recommendation_users", _union(users)),
+        ("recommendation_exclusions", _union(rated, keep_duplicates=True)),
+        ("item_candidates", sqlfiles.query(item_query)),
+        ("user_candidates", sqlfiles.query(user_query)),
+        ("recommendation_candidates", sqlfiles.query("recommend_candidates")),
+        ("prediction_requests", sqlfiles.query("recommend_prediction_requests")),
+        ("recommendation_predictions", sqlfiles.query(PREDICTION_QUERIES[run.method])),
+        ("recommendation_fallbacks", sqlfiles.query(fallbacks)),
+    ]
+    parameters: dict[str, object] = {
+        "user_ids": run.user_ids,
+        "n": run.n,
+        "max_candidates": run.max_candidates,
+    }
+    if with_fallbacks:
+        parameters["popular_label"] = POPULAR_LABELS.get(run.method, FALLBACK_LABEL)
+    query = sqlfiles.compose(steps, sqlfiles.query("recommend_ranked"))
+    return _fetch(con, query, parameters)
 
 
 def _union(query_names: list[str], keep_duplicates: bool = False) -> str:
-    """The query files' rows together, as one query (one statement instead of one each)."""
+    """The query files' rows together, as one query."""
     operator = " union all " if keep_duplicates else " union "
     return operator.join(f"({sqlfiles.query(name)})" for name in query_names)
 

@@ -1,10 +1,11 @@
 /*
-Purpose: baseline prediction mu + b_u + b_i for every row of the temp table
+Purpose: baseline prediction mu + b_u + b_i for every row of the relation
          prediction_requests(user_id, movie_id). An unknown user or movie has bias 0, so a
          pair with both unknown gets the global mean mu. is_fallback is always false here
          (the baseline is the method itself). Clipped to [1, 5].
 Grain:   one row per distinct request (user_id, movie_id).
-Inputs:  temp prediction_requests, marts.rating_baselines, marts.user_biases, marts.movie_biases.
+Inputs:  prediction_requests (a temp table, or a step of a recommendation run),
+         marts.rating_baselines, marts.user_biases, marts.movie_biases.
 */
 with requests as (
     select distinct

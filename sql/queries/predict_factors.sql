@@ -1,5 +1,5 @@
 /*
-Purpose: matrix-factorisation prediction for every row of the temp table
+Purpose: matrix-factorisation prediction for every row of the relation
          prediction_requests(user_id, movie_id):
              r_hat_ui = mu + b_u + b_i + p_u . q_i
          with p_u, q_i the latent factors of marts.user_factors / marts.movie_factors (ALS on
@@ -7,7 +7,8 @@ Purpose: matrix-factorisation prediction for every row of the temp table
          (unknown, or not in the training ratings) the baseline is used and is_fallback is
          true. Clipped to [1, 5].
 Grain:   one row per distinct request (user_id, movie_id).
-Inputs:  temp prediction_requests, marts.rating_baselines, marts.user_biases,
+Inputs:  prediction_requests (a temp table, or a step of a recommendation run),
+         marts.rating_baselines, marts.user_biases,
          marts.movie_biases, marts.user_factors, marts.movie_factors.
 */
 with requests as (

@@ -1,5 +1,5 @@
 /*
-Purpose: hybrid prediction for every row of the temp table prediction_requests(user_id,
+Purpose: hybrid prediction for every row of the relation prediction_requests(user_id,
          movie_id): the baseline plus a least-squares blend of three residual predictions,
              r_hat_ui = b_ui + w_0 + w_item * item_residual + w_user * user_residual
                         + w_factor * factor_residual
@@ -18,7 +18,8 @@ Purpose: hybrid prediction for every row of the temp table prediction_requests(u
          predict_item.sql / predict_user.sql on purpose: query files cannot include each other
          and a view cannot read a temp table.
 Grain:   one row per distinct request (user_id, movie_id).
-Inputs:  temp prediction_requests, intermediate.int_ratings_centered (training ratings
+Inputs:  prediction_requests (a temp table, or a step of a recommendation run),
+         intermediate.int_ratings_centered (training ratings
          with their baseline residuals, stored by the build),
          marts.movie_similarities, marts.user_similarities, marts.rating_baselines,
          marts.user_biases, marts.movie_biases, marts.user_factors, marts.movie_factors,

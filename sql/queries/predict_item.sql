@@ -1,6 +1,6 @@
 /*
 Purpose: item-based kNN over baseline residuals (Surprise KNNBaseline, item based) for every
-         row of the temp table prediction_requests(user_id, movie_id):
+         row of the relation prediction_requests(user_id, movie_id):
              r_hat_ui = b_ui + sum_{j in N_k(i; u)} s_ij (r_uj - b_uj) / sum_{j in N_k(i; u)} s_ij
          with b_ui = mu + b_u + b_i and s_ij the shrunk Pearson-baseline `similarity` of
          marts.movie_similarities. N_k(i; u) = the item_neighbours_k movies most similar to i
@@ -8,7 +8,8 @@ Purpose: item-based kNN over baseline residuals (Surprise KNNBaseline, item base
          exists (unknown user or movie, or no supported positive pair) the baseline is used
          and is_fallback is true. Clipped to [1, 5].
 Grain:   one row per distinct request (user_id, movie_id).
-Inputs:  temp prediction_requests, intermediate.int_ratings_centered (training ratings
+Inputs:  prediction_requests (a temp table, or a step of a recommendation run),
+         intermediate.int_ratings_centered (training ratings
          with their baseline residuals, stored by the build),
          marts.movie_similarities, marts.rating_baselines, marts.user_biases,
          marts.movie_biases, meta.build_parameters (item_neighbours_k).

@@ -1,14 +1,15 @@
 /*
 Purpose: user-based kNN over baseline residuals (Surprise KNNBaseline, user based; the
          baseline centres each neighbour's rating on its own user and movie bias) for every
-         row of the temp table prediction_requests(user_id, movie_id):
+         row of the relation prediction_requests(user_id, movie_id):
              r_hat_ui = b_ui + sum_{v in N_k(u; i)} s_uv (r_vi - b_vi) / sum_{v in N_k(u; i)} s_uv
          with b_ui = mu + b_u + b_i and s_uv the shrunk Pearson-baseline `similarity` of
          marts.user_similarities. N_k(u; i) = the user_neighbours_k users most similar to u
          AMONG THOSE WHO RATED i, with s_uv > 0 (ties, after rounding to 12 decimals: smaller user id). When no such
          neighbour exists the baseline is used and is_fallback is true. Clipped to [1, 5].
 Grain:   one row per distinct request (user_id, movie_id).
-Inputs:  temp prediction_requests, intermediate.int_ratings_centered (training ratings
+Inputs:  prediction_requests (a temp table, or a step of a recommendation run),
+         intermediate.int_ratings_centered (training ratings
          with their baseline residuals, stored by the build),
          marts.user_similarities, marts.rating_baselines, marts.user_biases,
          marts.movie_biases, meta.build_parameters (user_neighbours_k).

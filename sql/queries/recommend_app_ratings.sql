@@ -1,10 +1,10 @@
 /*
-Purpose: the ratings signed-up users made in WatchIt (app.ratings) for the users of the temp
-         table recommendation_users; pipeline/recommend.py copies them into the temp table
+Purpose: the ratings signed-up users made in WatchIt (app.ratings) for the users of the step
+         recommendation_users; with recommend_rated_movies.sql it makes the step
          recommendation_exclusions, so they are never recommended back. Run only when
          app.ratings exists (warehouses loaded before sign-ups existed lack it).
 Grain:   one row per (user_id, movie_id).
-Inputs:  app.ratings, temp recommendation_users.
+Inputs:  app.ratings, recommendation_users (recommend_users.sql).
 */
 select
     app_ratings.user_id,

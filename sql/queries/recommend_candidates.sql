@@ -1,8 +1,8 @@
 /*
-Purpose: the candidates of one recommendation run = the union of the temp tables
-         item_candidates and user_candidates (created empty by recommend_candidate_tables.sql,
-         filled by pipeline/recommend.py with sql/queries/recommend_item.sql for the item
-         method, recommend_user.sql for the user method, and both for the hybrid). A movie
+Purpose: the candidates of one recommendation run = the union of the steps
+         item_candidates and user_candidates (recommend_item.sql for the item method,
+         recommend_user.sql for the user method, both for the hybrid; an unused side is
+         recommend_no_item_candidates.sql / recommend_no_user_candidates.sql, no row). A movie
          found by only one side has NULL support and explanation on the other.
          Only the $max_candidates best-supported candidates of each user are kept (support =
          item_support + user_support, ties: smaller movie id): scoring every candidate with
@@ -10,8 +10,8 @@ Purpose: the candidates of one recommendation run = the union of the temp tables
          grows with support, so the dropped ones rarely reach the top ten (README "serving"
          gives the precision@10 measured with and without the cut).
 Grain:   one row per kept candidate (user_id, movie_id).
-Inputs:  $max_candidates; temp item_candidates(user_id, movie_id, item_explanation,
-         item_support), temp user_candidates(user_id, movie_id, user_explanation, user_support).
+Inputs:  $max_candidates; item_candidates(user_id, movie_id, item_explanation,
+         item_support), user_candidates(user_id, movie_id, user_explanation, user_support).
 */
 with item_candidates as (
     select * from item_candidates

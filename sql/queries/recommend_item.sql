@@ -1,7 +1,7 @@
 /*
-Purpose: item-kNN candidates for the users in the temp table recommendation_users(user_id):
+Purpose: item-kNN candidates for the users of the step recommendation_users(user_id):
          every movie on the marts.movie_neighbours list (top item_neighbours_k, similarity > 0)
-         of a movie the user rated, minus every movie the user rated (staging.stg_ratings).
+         of a movie the user rated, minus every movie the user rated (recommendation_exclusions).
          For each candidate it gives the evidence the ranking uses:
              item_support = sum of s_ji over the user's rated movies j that list i as a
                             neighbour (the classic item-based top-N score);
@@ -9,9 +9,10 @@ Purpose: item-kNN candidates for the users in the temp table recommendation_user
                             neighbour with the largest s_ji * (r_uj - b_uj), i.e. the one that
                             pushes the prediction up most (ties: smaller movie id).
          The predicted rating itself comes from sql/queries/predict_item.sql (or
-         predict_hybrid.sql) run on these pairs by pipeline/recommend.py.
+         predict_hybrid.sql) run on these pairs in the same statement
+         (pipeline/recommend.py composes the steps).
 Grain:   one row per candidate (user_id, movie_id).
-Inputs:  temp recommendation_users, recommendation_exclusions; staging.stg_ratings,
+Inputs:  the steps recommendation_users, recommendation_exclusions; staging.stg_ratings,
          marts.movie_neighbours,
          marts.rating_baselines, marts.user_biases, marts.movie_biases, marts.movies.
 */

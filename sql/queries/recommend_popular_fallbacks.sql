@@ -1,16 +1,17 @@
 /*
-Purpose: the popular movies that fill up the lists of the users in the temp table
+Purpose: the popular movies that fill up the lists of the users in the step
          recommendation_users who have fewer than $n personal recommendations (candidates
          with a predicted rating; none at all for the popular method): every movie of
-         marts.popular_movies they have not rated (temp recommendation_exclusions) and that
+         marts.popular_movies they have not rated (recommendation_exclusions) and that
          is not already a personal candidate. recommend_ranked.sql ranks them after every
          personal candidate, by score = damped_mean_rating. predicted_rating is the
          baseline mu + b_u + b_i clipped to [1, 5]; the explanation starts with
          $popular_label ("popular: " or "popular fallback (no personal match): ").
-         pipeline/recommend.py skips this query when the run is for one user who has at
-         least $n candidates (it would return no row).
+         For a run for one user, pipeline/recommend.py first uses recommend_no_fallbacks.sql
+         instead (this query would return no row for a user with $n candidates) and adds
+         this one only when the list comes out short.
 Grain:   one row per (user_id, movie_id).
-Inputs:  $n, $popular_label; temp recommendation_users, recommendation_candidates,
+Inputs:  $n, $popular_label; the steps recommendation_users, recommendation_candidates,
          recommendation_predictions, recommendation_exclusions; marts.popular_movies,
          marts.rating_baselines, marts.user_biases, marts.movie_biases.
 */

@@ -1,6 +1,6 @@
 /*
-Purpose: rank, explain and describe the top-$n recommendations of every user in the temp
-         table recommendation_users, from
+Purpose: rank, explain and describe the top-$n recommendations of every user of the step
+         recommendation_users, from
              recommendation_candidates(user_id, movie_id, item_explanation, user_explanation,
                                        item_support, user_support)  (recommend_candidates.sql)
              recommendation_predictions(user_id, movie_id, predicted_rating, ...)
@@ -12,11 +12,11 @@ Purpose: rank, explain and describe the top-$n recommendations of every user in 
          Explanation: the side with the larger blend weight * support (weights from
          marts.hybrid_blend_weights, default 0.5 each), or the only side that found it.
          Users with fewer than $n candidates (none at all for the popular method) are filled
-         up from the temp table recommendation_fallbacks (recommend_popular_fallbacks.sql:
+         up from the step recommendation_fallbacks (recommend_popular_fallbacks.sql:
          popular movies they have not rated), ranked after every personal candidate.
 Grain:   one row per (user_id, rank), rank 1..$n (fewer when a user has fewer unrated
          movies).
-Inputs:  $n; temp recommendation_candidates, recommendation_predictions,
+Inputs:  $n; the steps recommendation_candidates, recommendation_predictions,
          recommendation_fallbacks; marts.hybrid_blend_weights, marts.movies.
 */
 with recommendation_candidates as (

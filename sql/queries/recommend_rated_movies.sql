@@ -1,9 +1,9 @@
 /*
-Purpose: the movies the users of the temp table recommendation_users rated in the MovieLens
-         data; pipeline/recommend.py copies them into the temp table recommendation_exclusions
-         once per call, and every candidate and fallback query leaves them out.
+Purpose: the movies the users of the step recommendation_users rated in the MovieLens
+         data; with recommend_app_ratings.sql it makes the step recommendation_exclusions,
+         which every candidate and fallback query leaves out.
 Grain:   one row per (user_id, movie_id).
-Inputs:  staging.stg_ratings, temp recommendation_users.
+Inputs:  staging.stg_ratings, recommendation_users (recommend_users.sql).
 */
 select
     stg_ratings.user_id,

@@ -1,15 +1,16 @@
 /*
-Purpose: user-kNN candidates for the users in the temp table recommendation_users(user_id):
+Purpose: user-kNN candidates for the users of the step recommendation_users(user_id):
          every movie rated by one of the user's marts.user_neighbours (top user_neighbours_k,
-         similarity > 0), minus every movie the user rated (temp recommendation_exclusions).
+         similarity > 0), minus every movie the user rated (recommendation_exclusions).
          For each candidate it gives the evidence the ranking uses:
              user_support = sum of s_uv over the neighbours v who rated it;
              user_explanation = "liked by N viewers with your taste", N = those neighbours
                             who gave it 4 stars or more ("rated by N ..." when none did).
          The predicted rating itself comes from sql/queries/predict_user.sql (or
-         predict_hybrid.sql) run on these pairs by pipeline/recommend.py.
+         predict_hybrid.sql) run on these pairs in the same statement
+         (pipeline/recommend.py composes the steps).
 Grain:   one row per candidate (user_id, movie_id).
-Inputs:  temp recommendation_users, recommendation_exclusions; staging.stg_ratings,
+Inputs:  the steps recommendation_users, recommendation_exclusions; staging.stg_ratings,
          marts.user_neighbours.
 */
 with recommendation_users as (

@@ -1,8 +1,8 @@
 /*
 Purpose: the MovieLens users one recommendation run is for: those of $user_ids that exist,
-         or every MovieLens user when $user_ids is NULL. pipeline/recommend.py inserts them
-         into the temp table recommendation_users (with recommend_app_users.sql for signed-up
-         users) and names every requested id that neither query returns as unknown.
+         or every MovieLens user when $user_ids is NULL. With recommend_app_users.sql
+         (signed-up users) it makes the step recommendation_users, the first of the
+         statement pipeline/recommend.py composes from the recommend_*.sql files.
          Reads marts.users (one row per staging.stg_users user, built with the models): the
          same ids as the staging view, without planning its joins on every request.
 Grain:   one row per user_id.
