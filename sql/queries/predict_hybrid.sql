@@ -15,8 +15,9 @@ Purpose: hybrid prediction for every row of the relation prediction_requests(use
          holdout of the training ratings; defaults 0 / 0.5 / 0.5 / 0 / 0 / 0 if absent). is_fallback is
          true when no component exists (unknown user or movie): the prediction is then the
          baseline alone, without w_0. Clipped to [1, 5]. The two kNN CTE chains repeat
-         predict_item.sql / predict_user.sql on purpose: query files cannot include each other
-         and a view cannot read a temp table.
+         predict_item.sql / predict_user.sql on purpose: composing those files with this one
+         (sqlfiles.compose) gave the same ratings but one live recommendation on ML-100K took
+         44 ms instead of 38 (three request, baseline and join chains instead of one).
 Grain:   one row per distinct request (user_id, movie_id).
 Inputs:  prediction_requests (a temp table, or a step of a recommendation run),
          intermediate.int_ratings_centered (training ratings
