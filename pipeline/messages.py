@@ -21,7 +21,7 @@ from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from concurrent.futures import ThreadPoolExecutor, as_completed
 from dataclasses import dataclass, replace
 from pathlib import Path
-from typing import Any
+from typing import Any, TypedDict
 
 import duckdb
 import polars as pl
@@ -118,6 +118,16 @@ class MessageResult:
     count_recommendations: int = 0
 
 
+class _RequestFields(TypedDict):
+    """The MessageResult fields every outcome (llm, offline, fallback) copies from the request."""
+
+    prompt_version: str
+    prompt_hash: str
+    user_id: int | None
+    method: str
+    count_recommendations: int
+
+
 # ---- plain data -> prompts and offline message -------------------------------------------
 
 
@@ -200,7 +210,7 @@ def write_message(
     With a `breaker` that has opened (the provider failed several messages in a row), the
     provider is not asked at all and the offline message says why."""
     prompt = build_prompt(request, guard_config)
-    common = {
+    common: _RequestFields = {
         "prompt_version": prompts.prompt_version(),
         "prompt_hash": prompt.hash,
         "user_id": request.user_id,

@@ -16,9 +16,10 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, T
 
 from pipeline import messages, warehouse
 from pipeline.errors import RecommenderError, WarehouseLocked
-from pipeline.llm.providers import PROVIDERS, LlmConfig, make_provider
+from pipeline.llm.providers import PROVIDERS, LlmConfig, Provider, make_provider
 from pipeline.llm.retry import RetryPolicy
 from pipeline.llm.sanitise import sanitise_name
+from pipeline.llm.titles import display_title
 from pipeline.output import print_rows
 
 # Batch results are written every this many messages (and seconds), so a stopped run keeps what
@@ -208,7 +209,7 @@ def message(
 
 def _write_batch(
     path: Path,
-    llm: messages.Provider | None,
+    llm: Provider | None,
     policy: RetryPolicy,
     method: str,
     count: int,
@@ -296,9 +297,7 @@ def _print_one(
     typer.echo("")
     for rank, movie in enumerate(request.movies, start=1):
         year = f" ({movie.release_year})" if movie.release_year else ""
-        typer.echo(
-            f"{rank}. {messages.display_title(movie.title)}{year}  [{', '.join(movie.genres)}]"
-        )
+        typer.echo(f"{rank}. {display_title(movie.title)}{year}  [{', '.join(movie.genres)}]")
     typer.echo("")
     who = f"{result.provider}/{result.model}"
     if result.source == "fallback":

@@ -74,8 +74,12 @@ class LlmConfig:
 
 
 class Provider(Protocol):
-    name: str
-    model: str
+    # Read-only properties: the providers are frozen dataclasses.
+    @property
+    def name(self) -> str: ...
+
+    @property
+    def model(self) -> str: ...
 
     def complete(self, system: str, user: str) -> str:
         """The model's reply text; raises a ProviderError subclass on failure."""
@@ -264,14 +268,10 @@ def make_provider(config: LlmConfig, env: Mapping[str, str] | None = None) -> Pr
     env = os.environ if env is None else env
     if config.provider == "offline":
         return None
-    common = {
-        "model": config.model_name,
-        "url": config.base_url,
-        "timeout_seconds": config.timeout_seconds,
-        "temperature": config.temperature,
-    }
+    model, url = config.model_name, config.base_url
+    timeout, temperature = config.timeout_seconds, config.temperature
     if config.provider == "ollama":
-        return OllamaProvider(**common)  # type: ignore[arg-type]
+        return OllamaProvider(model, url, timeout, temperature)
     key = api_key(config.provider, env)
     if config.provider == "openai":
         if key is None and config.base_url == DEFAULT_URLS["openai"]:
@@ -280,10 +280,10 @@ def make_provider(config: LlmConfig, env: Mapping[str, str] | None = None) -> Pr
                 hint="export OPENAI_API_KEY (or WATCHIT_OPENAI_API_KEY), or point --llm-url "
                 "at a local server such as llama-server.",
             )
-        return OpenAICompatibleProvider(**common, api_key=key)  # type: ignore[arg-type]
+        return OpenAICompatibleProvider(model, url, timeout, temperature, api_key=key)
     if key is None:
         raise ProviderError(
             "gemini needs an API key and none is set.",
             hint="export GEMINI_API_KEY (or WATCHIT_GEMINI_API_KEY), or use --provider offline.",
         )
-    return GeminiProvider(**common, api_key=key)  # type: ignore[arg-type]
+    return GeminiProvider(model, url, timeout, temperature, api_key=key)

@@ -33,7 +33,7 @@ def words(text: str) -> list[str]:
 
 def _split_parentheses(title: str) -> tuple[str, list[str]]:
     """("Seven (Se7en) (1995)") -> ("Seven", ["Se7en"]); the year is dropped."""
-    extras = []
+    extras: list[str] = []
     rest = title.strip()
     while True:
         match = _TRAILING_PARENTHESES.search(rest)
