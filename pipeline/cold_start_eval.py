@@ -282,7 +282,8 @@ def write_onboarding_plot(frame: pl.DataFrame, path: Path) -> None:
             marker="o",
             label=str(method).removeprefix("onboarding_").replace("_", " "),
         )
-    count_users = int(curve["count_users"].max() or 0) if curve.height else 0
+    most_users = curve["count_users"].max()  # an int, or None without rows
+    count_users = most_users if isinstance(most_users, int) else 0
     axes.set_xscale("symlog", linthresh=1)
     axes.set_xticks(list(ONBOARDING_STEPS), [str(step) for step in ONBOARDING_STEPS])
     axes.set_xlabel("onboarding ratings revealed (first ones in time order)")

@@ -217,7 +217,7 @@ def score_ratings(
                 "fit_seconds": fit_seconds,
                 "predict_seconds": predict_seconds,
                 "count_ratings": float(test.height),
-                "share_fallback": float(predicted["is_fallback"].mean() or 0.0),
+                "share_fallback": _mean(predicted["is_fallback"], default=0.0),
             }
         )
     return rows
@@ -253,11 +253,21 @@ def rating_results(
     for method in frame["method"].unique(maintain_order=True).to_list():
         rows = frame.filter(pl.col("method") == method)
         for metric in ("rmse", "mae", "fit_seconds", "predict_seconds", "share_fallback"):
-            value = float(rows[metric].mean())  # type: ignore[arg-type]
+            value = _mean(rows[metric])
             results.append(Result(protocol, "rating", method, metric, value, parameters))
         count = float(rows["count_ratings"].sum())
         results.append(Result(protocol, "rating", method, "count_ratings", count, parameters))
     return results
+
+
+def _mean(series: pl.Series, *, default: float | None = None) -> float:
+    """The mean of a numeric column; polars types it as any Python value, or None without rows."""
+    value = series.mean()
+    if value is None and default is not None:
+        return default
+    if not isinstance(value, int | float):
+        raise TypeError(f"column {series.name!r} has no numeric mean (got {value!r})")
+    return float(value)
 
 
 # ---------------------------------------------------------------- top-N
@@ -326,7 +336,7 @@ def score_top_n(
         .iter_rows()
     }
     relevant_rows = test.filter(pl.col("rating") >= config.relevance_threshold)
-    relevant = {int(user): set() for user in test["user_id"].unique()}
+    relevant: dict[int, set[int]] = {int(user): set() for user in test["user_id"].unique()}
     for user, movie in relevant_rows.select("user_id", "movie_id").iter_rows():
         relevant[int(user)].add(int(movie))
     at_k = metrics.top_n_scores(recommendations, relevant, config.k)

@@ -41,8 +41,8 @@ def mae(actual: Sequence[float] | np.ndarray, predicted: Sequence[float] | np.nd
 def _errors(
     actual: Sequence[float] | np.ndarray, predicted: Sequence[float] | np.ndarray
 ) -> np.ndarray:
-    actual_array = np.asarray(actual, dtype=float)
-    predicted_array = np.asarray(predicted, dtype=float)
+    actual_array = np.asarray(actual, dtype=np.float64)
+    predicted_array = np.asarray(predicted, dtype=np.float64)
     if actual_array.shape != predicted_array.shape or actual_array.size == 0:
         raise ValueError(
             f"need two equally long non-empty arrays, got {actual_array.shape} and {predicted_array.shape}"
@@ -148,5 +148,7 @@ def top_n_scores(
             for user in users
         ]
     )
-    means = per_user.mean(axis=0)
-    return TopNScores(*(float(value) for value in means), count_users=len(users))
+    precision, recall, ndcg, average_precision, hit_rate = (
+        float(value) for value in per_user.mean(axis=0)
+    )
+    return TopNScores(precision, recall, ndcg, average_precision, hit_rate, len(users))

@@ -13,6 +13,7 @@ import dataclasses
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TypedDict
 
 import polars as pl
 
@@ -29,10 +30,22 @@ class SweepGrid:
     shrinkages: tuple[float, ...] = (0.0, 25.0, 100.0)
 
 
+class SweepRow(TypedDict):
+    """One method at one grid point: a row of SweepOutcome.frame."""
+
+    method: str
+    k: int
+    min_support: int
+    shrinkage: float
+    rmse: float
+    mae: float
+    build_seconds: float
+    predict_seconds: float
+
+
 @dataclass
 class SweepOutcome:
-    # method, k, min_support, shrinkage, rmse, mae, build_seconds, predict_seconds
-    frame: pl.DataFrame
+    frame: pl.DataFrame  # one SweepRow per row
     run: evaluation.EvaluationRun = field(default_factory=evaluation.new_run)
 
 
@@ -53,7 +66,7 @@ def run_sweep(
         splits.make_split(con, split)
     finally:
         con.close()
-    rows = []
+    rows: list[SweepRow] = []
     with splits.training_copy(Path(path), split, fold) as copy:
         pairs = copy.test_ratings.select("user_id", "movie_id")
         actual = copy.test_ratings["rating"].to_numpy()
@@ -95,11 +108,15 @@ def run_sweep(
     parameters = {"seed": seed, "count_folds": count_folds, "fold": fold}
     for row in rows:
         name = f"{row['method']} k={row['k']} support={row['min_support']} shrinkage={row['shrinkage']:g}"
-        point = parameters | {key: row[key] for key in ("k", "min_support", "shrinkage")}
-        outcome.run.results += [
-            Result("kfold", "sweep", name, metric, float(row[metric]), point)
-            for metric in ("rmse", "mae", "predict_seconds")
-        ]
+        grid_point = {
+            "k": row["k"],
+            "min_support": row["min_support"],
+            "shrinkage": row["shrinkage"],
+        }
+        point = parameters | grid_point
+        # A for loop, not a comprehension: mypy then sees each `metric` as a literal key of SweepRow.
+        for metric in ("rmse", "mae", "predict_seconds"):
+            outcome.run.results.append(Result("kfold", "sweep", name, metric, row[metric], point))
     if store:
         evaluation.store_results(Path(path), outcome.run)
     return outcome
