@@ -20,7 +20,7 @@ from pathlib import Path
 import duckdb
 import polars as pl
 
-from pipeline import cold_start, sqlfiles, warehouse
+from pipeline import cold_start, recommend, sqlfiles, warehouse
 from pipeline.errors import DataFileNotFound, InvalidInput, MalformedDataLine, UnknownMovie
 
 log = logging.getLogger(__name__)
@@ -254,6 +254,6 @@ def item_cf_list(
         ).alias("explanation"),
         pl.lit("item_cf").alias("method"),
     ).select(
-        [pl.col(name).cast(dtype) for name, dtype in cold_start.OUTPUT_SCHEMA.items()]
+        [pl.col(name).cast(dtype) for name, dtype in recommend.OUTPUT_SCHEMA.items()]
         + [pl.col("method")]
     )

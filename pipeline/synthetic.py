@@ -22,6 +22,7 @@ from pathlib import Path
 from typing import BinaryIO
 
 import numpy as np
+import numpy.typing as npt
 import polars as pl
 
 from pipeline.errors import InvalidInput
@@ -142,7 +143,7 @@ class _LatentModel:
 
     def stars(self, users: np.ndarray, movies: np.ndarray, rng: np.random.Generator) -> np.ndarray:
         affinity = np.einsum("ij,ij->i", self.user_factors[users], self.movie_factors[movies])
-        score = (
+        score: npt.NDArray[np.float64] = (
             self.global_mean
             + self.user_bias[users]
             + self.movie_bias[movies]
@@ -265,7 +266,9 @@ def _timestamps(users: np.ndarray, rng: np.random.Generator) -> np.ndarray:
     elapsed -= elapsed[group_start]
     span = LAST_RATED_AT - FIRST_RATED_AT
     user_starts = rng.integers(0, span, n)[group_start]  # one draw per user (first row's)
-    start = FIRST_RATED_AT + np.minimum(user_starts, np.maximum(span - elapsed[_last_of(users)], 0))
+    start: np.ndarray = FIRST_RATED_AT + np.minimum(
+        user_starts, np.maximum(span - elapsed[_last_of(users)], 0)
+    )
     return start + elapsed
 
 

@@ -65,7 +65,7 @@ def object_exists(con: duckdb.DuckDBPyConnection, qualified_name: str) -> bool:
         " and database_name = current_database()",
         [schema, name, schema, name],
     ).fetchall()
-    return sum(count for (count,) in row) > 0
+    return sum(int(count) for (count,) in row) > 0
 
 
 @contextlib.contextmanager

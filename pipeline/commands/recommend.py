@@ -7,6 +7,7 @@ import time
 from enum import Enum
 from pathlib import Path
 
+import duckdb
 import polars as pl
 import typer
 from rich.console import Console
@@ -20,6 +21,7 @@ from pipeline.output import OutputFormat, print_rows
 # progress and bound memory.
 BATCH_USERS = 200
 
+# The choices come from the method tables, so mypy cannot list the members (its [misc] error).
 RecommendMethod = Enum(  # type: ignore[misc]
     "RecommendMethod", {name: name for name in recommend.METHODS}, type=str
 )
@@ -130,7 +132,7 @@ def recommend_command(
 
 
 def _recommend_new_user(
-    con: object,
+    con: duckdb.DuckDBPyConnection,
     age: int | None,
     gender: Gender | None,
     occupation: str | None,
@@ -153,7 +155,9 @@ def _recommend_new_user(
     )
 
 
-def _recommend_all(con: object, output: Path | None, method: str, limit: int) -> None:
+def _recommend_all(
+    con: duckdb.DuckDBPyConnection, output: Path | None, method: str, limit: int
+) -> None:
     if output is None:
         raise InvalidInput(
             "--all needs --output or --store.",
@@ -161,7 +165,7 @@ def _recommend_all(con: object, output: Path | None, method: str, limit: int) ->
         )
     batch_files.check_output_path(output)
     started = time.perf_counter()
-    user_ids = recommend.known_user_ids(con)  # type: ignore[arg-type]
+    user_ids = recommend.known_user_ids(con)
     frames = []
     console = Console(stderr=True)
     with Progress(
@@ -176,7 +180,7 @@ def _recommend_all(con: object, output: Path | None, method: str, limit: int) ->
         task = progress.add_task("users", total=len(user_ids))
         for start in range(0, len(user_ids), BATCH_USERS):
             batch = user_ids[start : start + BATCH_USERS]
-            frames.append(recommend.recommend_for_users(con, batch, method=method, n=limit))  # type: ignore[arg-type]
+            frames.append(recommend.recommend_for_users(con, batch, method=method, n=limit))
             progress.advance(task, len(batch))
     frame = pl.concat(frames) if frames else pl.DataFrame()
     batch_files.write_frame(frame, output)
