@@ -1,9 +1,15 @@
 /* movie similarities must be symmetric: (a, b) exists iff (b, a) exists, with equal values. */
-select coalesce(forward.movie_id, backward.similar_movie_id) as movie_id, coalesce(forward.similar_movie_id, backward.movie_id) as similar_movie_id
-from marts.movie_similarities as forward
-full outer join marts.movie_similarities as backward
-    on forward.movie_id = backward.similar_movie_id and forward.similar_movie_id = backward.movie_id
-where forward.movie_id is null or backward.movie_id is null
-    or forward.count_common_raters <> backward.count_common_raters
-    or forward.pearson_baseline_similarity is distinct from backward.pearson_baseline_similarity
-    or forward.similarity is distinct from backward.similarity
+select
+    coalesce(pair.movie_id, reversed_pair.similar_movie_id) as movie_id,
+    coalesce(pair.similar_movie_id, reversed_pair.movie_id) as similar_movie_id
+from marts.movie_similarities as pair
+full outer join marts.movie_similarities as reversed_pair
+    on
+        pair.movie_id = reversed_pair.similar_movie_id
+        and pair.similar_movie_id = reversed_pair.movie_id
+where
+    pair.movie_id is null or reversed_pair.movie_id is null
+    or pair.count_common_raters <> reversed_pair.count_common_raters
+    or pair.pearson_baseline_similarity
+    is distinct from reversed_pair.pearson_baseline_similarity
+    or pair.similarity is distinct from reversed_pair.similarity

@@ -17,7 +17,10 @@ with ratings_centered as (
 parameters as (
     select
         coalesce(
-            (select value from meta.build_parameters where name = 'min_support'),
+            (
+                select build_parameters.value from meta.build_parameters
+                where build_parameters.name = 'min_support'
+            ),
             3
         ) as min_support
 ),

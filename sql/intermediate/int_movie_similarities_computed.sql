@@ -25,7 +25,10 @@ with movie_pairs_corated as (
 parameters as (
     select
         coalesce(
-            (select value from meta.build_parameters where name = 'shrinkage'),
+            (
+                select build_parameters.value from meta.build_parameters
+                where build_parameters.name = 'shrinkage'
+            ),
             100
         ) as shrinkage
 ),
@@ -45,9 +48,12 @@ movie_pairs_with_variances as (
         sum_squared_residual,
         sum_squared_similar_residual,
         sum_rating_products
-        - sum_rating * sum_similar_rating / count_common_raters as covariance_sum,
+        - sum_rating
+        * sum_similar_rating
+        / count_common_raters as covariance_sum,
         greatest(
-            sum_squared_rating - sum_rating * sum_rating / count_common_raters, 0
+            sum_squared_rating - sum_rating * sum_rating / count_common_raters,
+            0
         ) as variance_sum,
         greatest(
             sum_squared_similar_rating
@@ -83,32 +89,38 @@ similarities_clamped as (
         similarities_computed.similar_movie_id,
         similarities_computed.count_common_raters,
         case
-            when cosine_similarity > 1 then 1.0
-            when cosine_similarity < -1 then -1.0
-            else cosine_similarity
+            when similarities_computed.cosine_similarity > 1 then 1.0
+            when similarities_computed.cosine_similarity < -1 then -1.0
+            else similarities_computed.cosine_similarity
         end as cosine_similarity,
         case
-            when adjusted_cosine_similarity > 1 then 1.0
-            when adjusted_cosine_similarity < -1 then -1.0
-            else adjusted_cosine_similarity
+            when similarities_computed.adjusted_cosine_similarity > 1 then 1.0
+            when similarities_computed.adjusted_cosine_similarity < -1 then -1.0
+            else similarities_computed.adjusted_cosine_similarity
         end as adjusted_cosine_similarity,
         case
-            when pearson_similarity > 1 then 1.0
-            when pearson_similarity < -1 then -1.0
-            else pearson_similarity
+            when similarities_computed.pearson_similarity > 1 then 1.0
+            when similarities_computed.pearson_similarity < -1 then -1.0
+            else similarities_computed.pearson_similarity
         end as pearson_similarity,
         case
-            when pearson_baseline_similarity > 1 then 1.0
-            when pearson_baseline_similarity < -1 then -1.0
-            else pearson_baseline_similarity
+            when similarities_computed.pearson_baseline_similarity > 1 then 1.0
+            when
+                similarities_computed.pearson_baseline_similarity < -1
+                then -1.0
+            else similarities_computed.pearson_baseline_similarity
         end as pearson_baseline_similarity,
         case
-            when pearson_baseline_similarity > 1 then 1.0
-            when pearson_baseline_similarity < -1 then -1.0
-            else pearson_baseline_similarity
+            when similarities_computed.pearson_baseline_similarity > 1 then 1.0
+            when
+                similarities_computed.pearson_baseline_similarity < -1
+                then -1.0
+            else similarities_computed.pearson_baseline_similarity
         end
-        * count_common_raters
-        / nullif(count_common_raters + parameters.shrinkage, 0) as similarity
+        * similarities_computed.count_common_raters
+        / nullif(
+            similarities_computed.count_common_raters + parameters.shrinkage, 0
+        ) as similarity
     from similarities_computed
     cross join parameters
 )

@@ -24,15 +24,15 @@ parameters as (
     select
         coalesce(
             (
-                select value from meta.build_parameters
-                where name = 'user_bias_regularisation'
+                select build_parameters.value from meta.build_parameters
+                where build_parameters.name = 'user_bias_regularisation'
             ),
             15
         ) as user_regularisation,
         coalesce(
             (
-                select value from meta.build_parameters
-                where name = 'movie_bias_regularisation'
+                select build_parameters.value from meta.build_parameters
+                where build_parameters.name = 'movie_bias_regularisation'
             ),
             10
         ) as movie_regularisation
@@ -317,6 +317,7 @@ movie_biases_pass_10 as materialized (
     cross join parameters
     group by ratings.movie_id
 ),
+
 biases_unioned as (
     select
         'global' as bias_kind,

@@ -24,29 +24,29 @@ parameters as (
     select
         coalesce(
             (
-                select value from meta.build_parameters
-                where name = 'is_validation_build'
+                select build_parameters.value from meta.build_parameters
+                where build_parameters.name = 'is_validation_build'
             ),
             0
         ) as is_validation_build,
         coalesce(
             (
-                select value from meta.build_parameters
-                where name = 'validation_fraction'
+                select build_parameters.value from meta.build_parameters
+                where build_parameters.name = 'validation_fraction'
             ),
             0
         ) as validation_fraction,
         coalesce(
             (
-                select value from meta.build_parameters
-                where name = 'validation_max_users'
+                select build_parameters.value from meta.build_parameters
+                where build_parameters.name = 'validation_max_users'
             ),
             1000
         ) as validation_max_users,
         coalesce(
             (
-                select value from meta.build_parameters
-                where name = 'validation_seed'
+                select build_parameters.value from meta.build_parameters
+                where build_parameters.name = 'validation_seed'
             ),
             0
         ) as validation_seed
@@ -58,7 +58,9 @@ validation_users as (
     cross join parameters
     qualify
         row_number() over (
-            order by hash(users.user_id, cast(parameters.validation_seed as bigint)), users.user_id
+            order by
+                hash(users.user_id, cast(parameters.validation_seed as bigint)),
+                users.user_id
         ) <= parameters.validation_max_users
 ),
 
@@ -75,7 +77,9 @@ ratings_flagged as (
                 cast(parameters.validation_seed as bigint)
             ) % 1000000
         ) < parameters.validation_fraction * 1000000
-        and ratings.user_id in (select validation_users.user_id from validation_users)
+        and ratings.user_id in (
+            select validation_users.user_id from validation_users
+        )
             as is_validation,
         parameters.is_validation_build = 1 as is_validation_build
     from ratings

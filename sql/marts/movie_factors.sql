@@ -13,7 +13,7 @@ Inputs:  filled by pipeline/cf.py from intermediate.int_ratings_centered; meta.b
 */
 create table if not exists marts.movie_factors (
     movie_id integer primary key,
-    latent_factors double[] not null
+    latent_factors double [] not null
 );
 
 comment on table marts.movie_factors is 'Latent factors of each movie (ALS on baseline residuals); residual estimate = list_dot_product(user latent_factors, movie latent_factors).';

@@ -26,15 +26,15 @@ baseline_summarised as (
         training_counts.count_ratings,
         coalesce(
             (
-                select value from meta.build_parameters
-                where name = 'user_bias_regularisation'
+                select build_parameters.value from meta.build_parameters
+                where build_parameters.name = 'user_bias_regularisation'
             ),
             15
         ) as user_bias_regularisation,
         coalesce(
             (
-                select value from meta.build_parameters
-                where name = 'movie_bias_regularisation'
+                select build_parameters.value from meta.build_parameters
+                where build_parameters.name = 'movie_bias_regularisation'
             ),
             10
         ) as movie_bias_regularisation

@@ -13,7 +13,7 @@ Inputs:  filled by pipeline/cf.py from intermediate.int_ratings_centered; meta.b
 */
 create table if not exists marts.user_factors (
     user_id integer primary key,
-    latent_factors double[] not null
+    latent_factors double [] not null
 );
 
 comment on table marts.user_factors is 'Latent factors of each user (ALS on baseline residuals); residual estimate = list_dot_product(user latent_factors, movie latent_factors).';

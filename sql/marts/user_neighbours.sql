@@ -18,8 +18,8 @@ parameters as (
     select
         coalesce(
             (
-                select value from meta.build_parameters
-                where name = 'user_neighbours_k'
+                select build_parameters.value from meta.build_parameters
+                where build_parameters.name = 'user_neighbours_k'
             ),
             40
         ) as user_neighbours_k

@@ -25,19 +25,19 @@ members as (
         on
             (
                 demographic_groups.gender is null
-                or users.gender = demographic_groups.gender
+                or demographic_groups.gender = users.gender
             )
             and (
                 demographic_groups.occupation is null
-                or users.occupation = demographic_groups.occupation
+                or demographic_groups.occupation = users.occupation
             )
             and (
                 demographic_groups.zip_region is null
-                or users.zip_region = demographic_groups.zip_region
+                or demographic_groups.zip_region = users.zip_region
             )
             and (
                 demographic_groups.age_bucket_code is null
-                or users.age_bucket_code = demographic_groups.age_bucket_code
+                or demographic_groups.age_bucket_code = users.age_bucket_code
             )
 )
 

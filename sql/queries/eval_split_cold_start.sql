@@ -33,7 +33,11 @@ assignments as (
         ratings.user_id,
         ratings.movie_id,
         case
-            when ratings.user_id in (select user_id from users_held_out) then 'test'
+            when
+                ratings.user_id in (
+                    select users_held_out.user_id from users_held_out
+                )
+                then 'test'
             else 'train'
         end as part
     from ratings

@@ -6,13 +6,12 @@ Purpose: add the kept similar users of one block of users (ids in $user_ids) to
 Inputs:  intermediate.int_user_similarities_computed; meta.build_parameters
          (users_kept_per_user, default 300); $user_ids (a list of user ids).
 */
-insert into marts.user_similarities
 with parameters as (
     select
         coalesce(
             (
-                select value from meta.build_parameters
-                where name = 'users_kept_per_user'
+                select build_parameters.value from meta.build_parameters
+                where build_parameters.name = 'users_kept_per_user'
             ),
             300
         ) as users_kept_per_user
@@ -54,6 +53,7 @@ pairs_ranked as (
     )
 )
 
+insert into marts.user_similarities
 select
     pairs_ranked.user_id,
     pairs_ranked.similar_user_id,

@@ -34,7 +34,10 @@ global_like_shares as (
     select
         movie_id,
         count(*) filter (where rating >= 4)
-        / (select count(distinct user_id) from ratings) as like_share
+        / (
+            select count(distinct all_ratings.user_id)
+            from ratings as all_ratings
+        ) as like_share
     from ratings
     group by movie_id
 ),
@@ -86,7 +89,8 @@ movies_ranked as (
         movie_id,
         cast(row_number() over (
             partition by group_id
-            order by damped_like_share desc, damped_mean_rating desc, movie_id asc
+            order by
+                damped_like_share desc, damped_mean_rating desc, movie_id asc
         ) as integer) as popularity_rank,
         count_ratings,
         count_likes,

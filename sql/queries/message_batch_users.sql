@@ -16,7 +16,8 @@ users_with_ratings as (
     select users.user_id
     from users
     where exists (
-        select 1 from ratings where ratings.user_id = users.user_id
+        select 1 from ratings
+        where ratings.user_id = users.user_id
     )
 )
 

@@ -60,7 +60,7 @@ co_likes as (
         on rated_likes.user_id = candidate_likes.user_id
     where
         candidate_likes.movie_id
-        not in (select onboarding_ratings.movie_id from onboarding_ratings)
+        not in (select rated.movie_id from onboarding_ratings as rated)
     group by
         onboarding_ratings.movie_id,
         onboarding_ratings.weight,
@@ -145,7 +145,9 @@ recommendations as (
     inner join staging.stg_movies as movies
         on candidates_aggregated.movie_id = movies.movie_id
     inner join staging.stg_movies as strongest_rated_movies
-        on candidates_aggregated.strongest_rated_movie_id = strongest_rated_movies.movie_id
+        on
+            candidates_aggregated.strongest_rated_movie_id
+            = strongest_rated_movies.movie_id
     left join like_minded_ratings
         on candidates_aggregated.movie_id = like_minded_ratings.movie_id
     left join genres_listed

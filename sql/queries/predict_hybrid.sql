@@ -66,10 +66,16 @@ blend_weights as (
             max(weight) filter (where component = 'factor_residual'), 0
         ) as factor_weight,
         coalesce(
-            max(weight) filter (where component = 'item_residual_by_confidence'), 0
+            max(weight) filter (
+                where component = 'item_residual_by_confidence'
+            ),
+            0
         ) as item_confidence_weight,
         coalesce(
-            max(weight) filter (where component = 'user_residual_by_confidence'), 0
+            max(weight) filter (
+                where component = 'user_residual_by_confidence'
+            ),
+            0
         ) as user_confidence_weight
     from marts.hybrid_blend_weights
 ),
@@ -120,7 +126,9 @@ movie_similarities_needed as (
     from marts.movie_similarities as movie_similarities
     where
         movie_similarities.similarity > 0
-        and movie_similarities.movie_id in (select requests.movie_id from requests)
+        and movie_similarities.movie_id in (
+            select requests.movie_id from requests
+        )
         and movie_similarities.similar_movie_id in (
             select requesting_users_residuals.movie_id
             from requesting_users_residuals

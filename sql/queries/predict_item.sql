@@ -69,7 +69,9 @@ movie_similarities_needed as (
     from marts.movie_similarities as movie_similarities
     where
         movie_similarities.similarity > 0
-        and movie_similarities.movie_id in (select requests.movie_id from requests)
+        and movie_similarities.movie_id in (
+            select requests.movie_id from requests
+        )
         and movie_similarities.similar_movie_id in (
             select requesting_users_residuals.movie_id
             from requesting_users_residuals

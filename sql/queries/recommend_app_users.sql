@@ -13,7 +13,9 @@ with app_users as (
 users_requested as (
     select user_id
     from app_users
-    where $user_ids::integer [] is null or list_contains($user_ids::integer [], user_id)
+    where
+        $user_ids::integer [] is null
+        or list_contains($user_ids::integer [], user_id)
 )
 
 select * from users_requested

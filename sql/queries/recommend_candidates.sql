@@ -24,7 +24,8 @@ user_candidates as (
 candidates_unioned as (
     select
         coalesce(item_candidates.user_id, user_candidates.user_id) as user_id,
-        coalesce(item_candidates.movie_id, user_candidates.movie_id) as movie_id,
+        coalesce(item_candidates.movie_id, user_candidates.movie_id)
+            as movie_id,
         item_candidates.item_explanation,
         user_candidates.user_explanation,
         item_candidates.item_support,

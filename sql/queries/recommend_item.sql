@@ -66,7 +66,8 @@ neighbours_of_rated_movies as (
     anti join recommendation_exclusions
         on
             ratings_with_residual.user_id = recommendation_exclusions.user_id
-            and movie_neighbours.neighbour_movie_id = recommendation_exclusions.movie_id
+            and movie_neighbours.neighbour_movie_id
+            = recommendation_exclusions.movie_id
 ),
 
 candidates_summarised as (
@@ -75,7 +76,7 @@ candidates_summarised as (
         movie_id,
         sum(similarity) as item_support,
         arg_max(
-            {'movie_id': rated_movie_id, 'stars': rated_stars},
+            { 'movie_id': rated_movie_id, 'stars': rated_stars },
             (contribution, -rated_movie_id)
         ) as explaining_rating
     from neighbours_of_rated_movies
@@ -87,13 +88,17 @@ candidates_explained as (
         candidates_summarised.user_id,
         candidates_summarised.movie_id,
         'because you rated ' || explaining_movies.title || ' '
-        || printf('%g', candidates_summarised.explaining_rating.stars)
-        || if(candidates_summarised.explaining_rating.stars = 1, ' star', ' stars')
+        || printf('%g', candidates_summarised.explaining_rating.stars)  -- noqa: RF01
+        || if(
+            candidates_summarised.explaining_rating.stars = 1, ' star', ' stars'  -- noqa: RF01
+        )
             as item_explanation,
         candidates_summarised.item_support
     from candidates_summarised
     inner join marts.movies as explaining_movies
-        on candidates_summarised.explaining_rating.movie_id = explaining_movies.movie_id
+        on
+            candidates_summarised.explaining_rating.movie_id  -- noqa: RF01
+            = explaining_movies.movie_id
 )
 
 select * from candidates_explained

@@ -30,8 +30,10 @@ personal_recommendations as (
     from recommendation_candidates
     inner join recommendation_predictions
         on
-            recommendation_candidates.user_id = recommendation_predictions.user_id
-            and recommendation_candidates.movie_id = recommendation_predictions.movie_id
+            recommendation_candidates.user_id
+            = recommendation_predictions.user_id
+            and recommendation_candidates.movie_id
+            = recommendation_predictions.movie_id
 ),
 
 users_short_of_candidates as (
@@ -59,7 +61,8 @@ popular_fallbacks as (
         popular_movies.damped_mean_rating as score,
         $popular_label || printf('%.1f', popular_movies.mean_rating)
         || ' average from ' || popular_movies.count_ratings
-        || if(popular_movies.count_ratings = 1, ' rating', ' ratings') as explanation
+        || if(popular_movies.count_ratings = 1, ' rating', ' ratings')
+            as explanation
     from users_short_of_candidates
     cross join marts.popular_movies as popular_movies
     cross join rating_baselines
@@ -69,7 +72,8 @@ popular_fallbacks as (
         on popular_movies.movie_id = movie_biases.movie_id
     anti join recommendation_exclusions
         on
-            users_short_of_candidates.user_id = recommendation_exclusions.user_id
+            users_short_of_candidates.user_id
+            = recommendation_exclusions.user_id
             and popular_movies.movie_id = recommendation_exclusions.movie_id
     anti join personal_recommendations
         on

@@ -60,8 +60,10 @@ personal_recommendations as (
             when recommendation_candidates.item_explanation is null
                 then recommendation_candidates.user_explanation
             when
-                blend_weights.item_weight * recommendation_candidates.item_support
-                >= blend_weights.user_weight * recommendation_candidates.user_support
+                blend_weights.item_weight
+                * recommendation_candidates.item_support
+                >= blend_weights.user_weight
+                * recommendation_candidates.user_support
                 then recommendation_candidates.item_explanation
             else recommendation_candidates.user_explanation
         end as explanation,
@@ -69,8 +71,10 @@ personal_recommendations as (
     from recommendation_candidates
     inner join recommendation_predictions
         on
-            recommendation_candidates.user_id = recommendation_predictions.user_id
-            and recommendation_candidates.movie_id = recommendation_predictions.movie_id
+            recommendation_candidates.user_id
+            = recommendation_predictions.user_id
+            and recommendation_candidates.movie_id
+            = recommendation_predictions.movie_id
     cross join blend_weights
 ),
 

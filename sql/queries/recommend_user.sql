@@ -58,9 +58,18 @@ candidates_explained as (
         user_id,
         movie_id,
         if(count_neighbours_liking > 0, 'liked by ', 'rated by ')
-        || if(count_neighbours_liking > 0, count_neighbours_liking, count_neighbours)
         || if(
-            if(count_neighbours_liking > 0, count_neighbours_liking, count_neighbours) = 1,
+            count_neighbours_liking > 0,
+            count_neighbours_liking,
+            count_neighbours
+        )
+        || if(
+            if(
+                count_neighbours_liking > 0,
+                count_neighbours_liking,
+                count_neighbours
+            )
+            = 1,
             ' viewer with your taste',
             ' viewers with your taste'
         ) as user_explanation,

@@ -9,7 +9,9 @@ with ratings_with_larger_ids as (
     select
         movie_id,
         count(*) over (partition by user_id)
-        - row_number() over (partition by user_id order by movie_id) as count_larger_ids
+        - row_number()
+            over (partition by user_id order by movie_id)
+            as count_larger_ids
     from intermediate.int_ratings_centered
 )
 

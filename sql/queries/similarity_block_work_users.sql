@@ -28,6 +28,7 @@ from intermediate.int_ratings_centered as ratings
 inner join movie_rater_counts on ratings.movie_id = movie_rater_counts.movie_id
 where
     not $validation_users_only
-    or ratings.user_id in (select validation_users.user_id from validation_users)
+    or ratings.user_id in (select validation_users.user_id from validation_users
+    )
 group by ratings.user_id
 order by ratings.user_id

@@ -15,7 +15,8 @@ with age_buckets as (
         (45, '45-49', 45, 49),
         (50, '50-55', 50, 55),
         (56, '56+', 56, 200)
-    ) as buckets (age_bucket_code, age_bucket, min_age, max_age)
+    -- The alias names the VALUES columns; sqlfluff counts it unused.
+    ) as buckets (age_bucket_code, age_bucket, min_age, max_age)  -- noqa: AL05
 )
 
 select * from age_buckets;

@@ -28,7 +28,8 @@ ml100k_flags_unnested as (
     select
         movie_id,
         unnest(string_split(genre_flags, '|')) as flag,
-        generate_subscripts(string_split(genre_flags, '|'), 1) - 1 as genre_index
+        generate_subscripts(string_split(genre_flags, '|'), 1)
+        - 1 as genre_index
     from movies_ml100k
 ),
 

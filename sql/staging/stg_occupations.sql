@@ -21,7 +21,8 @@ occupations_ml1m as (
         (13, 'retired'), (14, 'sales/marketing'), (15, 'scientist'),
         (16, 'self-employed'), (17, 'technician/engineer'),
         (18, 'tradesman/craftsman'), (19, 'unemployed'), (20, 'writer')
-    ) as codes (occupation_code, occupation)
+    -- The alias names the VALUES columns; sqlfluff counts it unused.
+    ) as codes (occupation_code, occupation)  -- noqa: AL05
 ),
 
 occupations_unioned as (
