@@ -30,15 +30,18 @@ bench *args: venv
     WATCHIT_ML100K="${WATCHIT_ML100K:-{{shared}}/ml-100k}" WATCHIT_ML1M="${WATCHIT_ML1M:-{{shared}}/ml-1m}" \
         {{python}} -m bench.run {{args}}
 
-# Lint and format-check the Python code.
+# Lint: ruff and mypy (strict) on the Python code, sqlfluff on sql/ (.sqlfluff).
 lint: venv
     {{venv}}/bin/ruff check pipeline tests bench
     {{venv}}/bin/ruff format --check pipeline tests bench
+    {{venv}}/bin/mypy
+    {{venv}}/bin/sqlfluff lint sql
 
 # Rewrite formatting and fixable lint findings.
 fix: venv
     {{venv}}/bin/ruff check --fix pipeline tests bench
     {{venv}}/bin/ruff format pipeline tests bench
+    {{venv}}/bin/sqlfluff fix sql
 
 # Rebuild warehouse.duckdb.example from generated data (deterministic; no real MovieLens data).
 example: venv
