@@ -151,7 +151,7 @@ def test_unknown_method_and_bad_limit_are_rejected(con: duckdb.DuckDBPyConnectio
         recommend.recommend_for_user(con, 1, n=0)
 
 
-def test_temp_tables_are_dropped_after_a_run(con: duckdb.DuckDBPyConnection) -> None:
+def test_a_run_leaves_no_temp_table(con: duckdb.DuckDBPyConnection) -> None:
     recommend.recommend_for_user(con, 1, method="hybrid", n=2)
     leftovers = con.execute("select table_name from duckdb_tables() where temporary").fetchall()
     assert leftovers == []
